@@ -1,0 +1,1 @@
+"""dangvu: the Party-building work of a grassroots Party Committee and its cells."""

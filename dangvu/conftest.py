@@ -1,0 +1,66 @@
+import os
+import shutil
+
+# Playwright's sync API runs an event loop in the test thread; Django must allow ORM calls there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest  # noqa: E402
+
+from dangvu.testing import World, make_world  # noqa: E402
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture
+def world(db) -> World:
+    return make_world()
+
+
+@pytest.fixture
+def as_user(client):
+    """`as_user(user)` -> the test client logged in as that user."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests skip, saying why, when Chromium is missing; in CI (DANGVU_REQUIRE_BROWSER=1)
+    a missing browser is a failure instead."""
+    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
+        return
+    required = os.environ.get("DANGVU_REQUIRE_BROWSER") == "1"
+    for item in items:
+        if "browser" in item.keywords:
+            if required:
+                item.add_marker(pytest.mark.usefixtures("_browser_required"))
+            else:
+                item.add_marker(
+                    pytest.mark.skip(
+                        reason=f"browser test skipped: Chromium not found at {CHROMIUM} "
+                        "(apt-get install chromium, or set CHROMIUM_PATH)"
+                    )
+                )
+
+
+@pytest.fixture
+def _browser_required():
+    pytest.fail(f"DANGVU_REQUIRE_BROWSER=1 but Chromium is not found at {CHROMIUM}")

@@ -1,0 +1,39 @@
+"""Forms shared by every app: dates typed dd/mm/yyyy, the forced password change, the language."""
+
+from django import forms
+from django.contrib.auth.forms import PasswordChangeForm
+from django.utils.translation import gettext_lazy as _
+
+
+class VNDateInput(forms.DateInput):
+    """A date typed as dd/mm/yyyy (a text box: the browser's date picker follows its own locale)."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric", **(attrs or {})},
+            format="%d/%m/%Y",
+        )
+
+
+class VNDateField(forms.DateField):
+    widget = VNDateInput
+    default_error_messages = {"invalid": _("Enter a date as dd/mm/yyyy.")}
+
+
+class VersionField(forms.IntegerField):
+    """The version the form was read at: a save from a stale form is refused, not applied."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, **kwargs)
+
+
+class ForcedPasswordChangeForm(PasswordChangeForm):
+    pass
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=[("vi", "Tiếng Việt"), ("en", "English")])

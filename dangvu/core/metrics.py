@@ -1,0 +1,136 @@
+"""The metric registry: one place where the figures of shared/spec/metrics.md are defined and computed.
+
+Each metric is a function of (organisation subtree, year, as-of date) registered under its contract
+key by the app that owns the data. A key with no function yet is simply absent from the output: a
+figure is never faked. Percentages are exact decimals rounded half-up to one place (metrics.md,
+"Settled readings").
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from .periods import Year
+
+COUNT = "count"
+RATIO = "ratio"
+
+# Every key of the contract, in its order. Apps register functions for the keys they can compute.
+CATALOGUE: tuple[str, ...] = (
+    "members.total",
+    "members.probationary",
+    "members.exempt",
+    "members.admitted",
+    "members.recognised_official",
+    "cells.total",
+    "study.documents",
+    "study.members_studied_pct",
+    "regulations.cells_reviewed_pct",
+    "inspection.planned",
+    "inspection.completed",
+    "inspection.completed_pct",
+    "inspection.cells_inspected",
+    "development.pool",
+    "development.admitted_from_pool",
+    "training.committee_members_trained_pct",
+    "committee.part_time_pct",
+    *(f"classification.cells.{b}" for b in ("excellent", "good", "completed", "not_completed", "unrated")),
+    "classification.cells.good_pct",
+    "classification.cells.good_or_above_pct",
+    "classification.cells.completed_or_above_pct",
+    *(
+        f"classification.members.{b}"
+        for b in ("excellent", "good", "completed", "not_completed", "not_reviewed")
+    ),
+    "classification.members.good_pct",
+    "classification.members.good_or_above_pct",
+    "classification.members.completed_or_above_pct",
+    "reports.required",
+    "reports.on_time_pct",
+    "reports.missing",
+    "meetings.cell_meetings_held_pct",
+    "meetings.conference_attendance_pct",
+    "badges.awarded",
+    "badges.reward_total_vnd",
+    "badges.due_next_year",
+    "badges.due_next_year_without_amount",
+    "badges.reward_forecast_next_year_vnd",
+    "commendations.collective",
+    "commendations.individual",
+)
+
+
+@dataclass(frozen=True)
+class MetricContext:
+    """What every metric is computed over: a subtree (its root's path), a year and an as-of date."""
+
+    root_path: str
+    year: Year
+    as_of: date
+
+    @property
+    def last_day(self) -> date:
+        """Facts dated after the as-of date are not seen; nor are those after the year."""
+        return min(self.as_of, self.year.end)
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    kind: str
+    label: str
+    compute: Callable[[MetricContext], dict[str, Any]]
+
+
+_registry: dict[str, Metric] = {}
+
+
+def register(key: str, *, kind: str, label: str):
+    """Decorator: register the function computing contract key `key`."""
+    if key not in CATALOGUE:
+        raise ValueError(f"{key!r} is not a key of the metric contract")
+
+    def decorator(func: Callable[[MetricContext], dict[str, Any]]):
+        _registry[key] = Metric(key=key, kind=kind, label=label, compute=func)
+        return func
+
+    return decorator
+
+
+def implemented() -> list[Metric]:
+    return [_registry[k] for k in CATALOGUE if k in _registry]
+
+
+def compute_all(ctx: MetricContext) -> dict[str, dict[str, Any]]:
+    """Every implemented metric for the context, in contract order."""
+    return {m.key: m.compute(ctx) for m in implemented()}
+
+
+def count(value: int) -> dict[str, Any]:
+    return {"value": int(value)}
+
+
+def ratio(numerator: int, denominator: int) -> dict[str, Any]:
+    """{numerator, denominator, value}: 100·a/b rounded half-up to one decimal, null when b = 0."""
+    if denominator == 0:
+        return {"numerator": numerator, "denominator": 0, "value": None}
+    exact = Decimal(100 * numerator) / Decimal(denominator)
+    value = float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return {"numerator": numerator, "denominator": denominator, "value": value}
+
+
+def annual_document(*, organization: Any, year: int, as_of: date | None, on: date) -> dict[str, Any]:
+    """The annual figures document of the contract for an organisation (anything with code, name,
+    path)."""
+    the_year = Year(year)
+    as_of = as_of or the_year.default_as_of(on)
+    ctx = MetricContext(root_path=organization.path, year=the_year, as_of=as_of)
+    return {
+        "organization": {"code": organization.code, "name": organization.name},
+        "year": year,
+        "as_of": as_of.isoformat(),
+        "metrics": compute_all(ctx),
+        "targets": [],
+    }

@@ -1,0 +1,51 @@
+"""Accounts and the base every Party record inherits: a version, soft deletion and history."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class User(AbstractUser):
+    """A login. The username is one the office can print: many members have no e-mail address."""
+
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    language = models.CharField(
+        _("language"), max_length=8, choices=[("vi", "Tiếng Việt"), ("en", "English")], default="vi"
+    )
+    # The password hash never goes into history rows.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+
+class LiveManager(models.Manager):
+    """Hides soft-deleted rows; `all_objects` still sees them."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class PartyRecord(models.Model):
+    """Base of every Party record: never hard-deleted, versioned against lost updates, audited.
+
+    `version` grows by one on each change; a write that names an older version is refused
+    (see core.audit.update_versioned). History rows (who, when, the whole row) come from
+    django-simple-history, with the actor set explicitly by the service.
+    """
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(inherit=True)
+
+    objects = LiveManager()
+    all_objects = models.Manager()  # noqa: DJ012 - a manager, not a field
+
+    class Meta:
+        abstract = True
+        base_manager_name = "all_objects"

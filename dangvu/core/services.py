@@ -1,0 +1,45 @@
+"""Writes on accounts (core.User): password reset and change, language choice. Audited."""
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .audit import save_audited
+
+# No 0/O, 1/l/I: the password is read off paper by older members.
+_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
+
+
+def printable_password(length: int = 10) -> str:
+    """A random initial password that is easy to copy from a printed sheet (50 bits)."""
+    return "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(length))
+
+
+@transaction.atomic
+def password_reset(*, actor, user) -> str:
+    """A new printed password; the user must change it at the next login."""
+    password = printable_password()
+    user.set_password(password)
+    user.must_change_password = True
+    save_audited(
+        user, actor=actor, reason="password reset", update_fields=["password", "must_change_password"]
+    )
+    return password
+
+
+@transaction.atomic
+def password_changed(*, user) -> None:
+    """The user chose their own password: the forced change is done."""
+    if user.must_change_password:
+        user.must_change_password = False
+        save_audited(user, actor=user, reason="password changed", update_fields=["must_change_password"])
+
+
+@transaction.atomic
+def language_set(*, user, language: str) -> None:
+    if language not in {"vi", "en"}:
+        raise ValidationError(_("Unknown language."))
+    user.language = language
+    save_audited(user, actor=user, update_fields=["language"])

@@ -1,0 +1,61 @@
+"""Vietnamese names: the stored sort key (given name first, in the Vietnamese alphabet) and accent
+folding for search that ignores diacritics.
+
+The sort key is made of digits only, so that SQLite's byte order and any PostgreSQL collation sort it
+the same way.
+"""
+
+import re
+import unicodedata
+
+# The Vietnamese alphabet, in dictionary order (f, j, w, z follow for foreign names).
+ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+# Tones in dictionary order: level, grave (huyền), hook (hỏi), tilde (ngã), acute (sắc), dot (nặng).
+TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+# Marks that make a different letter rather than a tone.
+LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_name(name: str) -> str:
+    """A name as stored: NFC, single spaces, no leading or trailing space."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", name)).strip()
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics: 'Nguyễn Thị Đào' -> 'nguyen thi dao'."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", bare.lower()).strip()
+
+
+def _letters_and_tones(word: str) -> tuple[str, str]:
+    letters, tones = [], []
+    for cluster in _clusters(unicodedata.normalize("NFD", word.lower())):
+        base, marks = cluster[0], cluster[1:]
+        letter = unicodedata.normalize("NFC", base + "".join(m for m in marks if m in LETTER_MARKS))
+        position = ALPHABET.find(letter)
+        letters.append(f"{10 + position:02d}" if position >= 0 else f"{90 + min(ord(letter) % 10, 9)}")
+        tones.append(str(max((TONES.get(m, 0) for m in marks), default=0)))
+    return "".join(letters), "".join(tones)
+
+
+def _clusters(decomposed: str) -> list[str]:
+    clusters: list[str] = []
+    for ch in decomposed:
+        if unicodedata.combining(ch) and clusters:
+            clusters[-1] += ch
+        elif not ch.isspace():
+            clusters.append(ch)
+    return clusters
+
+
+def name_sort_key(full_name: str) -> str:
+    """Sort key: given name (the last word), then family and middle names, then tones.
+
+    'Nguyễn Văn An' sorts before 'Trần Thị Bình' (An < Bình), and 'Lê An' before 'Nguyễn An'.
+    """
+    words = normalize_name(full_name).split(" ")
+    ordered = [words[-1], *words[:-1]] if words and words[0] else []
+    # Per word: its letters, then "00", then its tones, so a tone decides only between equal letters.
+    return "".join(f"{letters}00{tones}" for letters, tones in map(_letters_and_tones, ordered))[:250]

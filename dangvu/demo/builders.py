@@ -1,0 +1,187 @@
+"""Builders of the demo, one per capability; `dangvu load_demo` runs them in order.
+
+Deterministic for a seed and a date: the same command gives the same data.
+"""
+
+import random
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib.auth import get_user_model
+
+from dangvu.core.audit import save_audited
+from dangvu.organization import services as org_services
+from dangvu.organization.choices import AccessRole, OrgKind, SeatRole
+from dangvu.organization.models import Organization, Person
+
+from . import names
+
+ROOT_CODE = "DU-VUSTA"
+ROOT_NAME = "Đảng bộ Liên hiệp các Hội Khoa học và Kỹ thuật Việt Nam"
+DEMO_PASSWORD = "dangvu-demo"
+
+
+@dataclass
+class DemoContext:
+    rng: random.Random
+    today: date
+    actor: object
+    root: Organization | None = None
+    cells: list[Organization] = field(default_factory=list)
+    accounts: list[tuple[str, str]] = field(default_factory=list)  # (username, what it shows)
+
+
+def term_starts(today: date) -> tuple[date, date]:
+    """Start of the current and of the previous five-year term (congresses of 2020, 2025, ...)."""
+    year = today.year - (today.year % 5)
+    current = date(year, 7, 1)
+    if current > today:
+        current = date(year - 5, 7, 1)
+    return current, date(current.year - 5, 7, 1)
+
+
+def random_name(rng: random.Random) -> str:
+    if rng.random() < 0.5:
+        return f"{rng.choice(names.FAMILY)} {rng.choice(names.MIDDLE_MALE)} {rng.choice(names.GIVEN_MALE)}"
+    return f"{rng.choice(names.FAMILY)} {rng.choice(names.MIDDLE_FEMALE)} {rng.choice(names.GIVEN_FEMALE)}"
+
+
+def build_organizations(ctx: DemoContext) -> None:
+    """One root committee, 4 partial committees of 6 cells, 36 attached cells: 60 cells, 3 levels."""
+    founded = date(2010, 1, 1)
+    ctx.root = org_services.organization_create(
+        actor=ctx.actor,
+        parent=None,
+        code=ROOT_CODE,
+        name=ROOT_NAME,
+        kind=OrgKind.GRASSROOTS_COMMITTEE,
+        active_from=founded,
+    )
+    number = 0
+    for code, name, cell_names in names.PARTIAL_COMMITTEES:
+        partial = org_services.organization_create(
+            actor=ctx.actor,
+            parent=ctx.root,
+            code=code,
+            name=name,
+            kind=OrgKind.PARTIAL_COMMITTEE,
+            active_from=founded,
+        )
+        for cell_name in cell_names:
+            number += 1
+            ctx.cells.append(_cell(ctx, partial, number, cell_name))
+    for cell_name in names.ATTACHED_CELLS:
+        number += 1
+        ctx.cells.append(_cell(ctx, ctx.root, number, cell_name))
+
+
+def _cell(ctx: DemoContext, parent: Organization, number: int, name: str) -> Organization:
+    # One cell founded this year and one dissolved last year, so the yearly counts differ.
+    active_from, active_to = date(2010, 1, 1), None
+    if number == 59:
+        active_from = date(ctx.today.year, 3, 1)
+    if number == 60:
+        active_to = date(ctx.today.year - 1, 9, 30)
+    return org_services.organization_create(
+        actor=ctx.actor,
+        parent=parent,
+        code=f"CB-{number:02d}",
+        name=f"Chi bộ {name}",
+        kind=OrgKind.ATTACHED_CELL,
+        active_from=active_from,
+        active_to=active_to,
+    )
+
+
+def build_committees(ctx: DemoContext) -> None:
+    """Seats for two terms: the root's đảng ủy and inspection commission, each cell's secretary,
+    deputy and, in larger cells, a chi ủy. Almost all part-time, as in the article."""
+    current, previous = term_starts(ctx.today)
+    for start, end in ((previous, date(current.year, 6, 30)), (current, None)):
+        _committee(ctx, ctx.root, start, end, size=13, standing=5, inspection=5)
+        for org in Organization.objects.filter(kind=OrgKind.PARTIAL_COMMITTEE).order_by("code"):
+            _committee(ctx, org, start, end, size=5, standing=0, inspection=0)
+        for index, cell in enumerate(ctx.cells):
+            if (cell.active_to and cell.active_to < start) or (end and cell.active_from > end):
+                continue
+            if index == 7 and end is None:
+                continue  # a cell whose secretary left: shown under "needs attention"
+            size = 8 if (index == 11 and end is None) else (5 if index % 4 == 0 else 2)
+            _committee(ctx, cell, max(start, cell.active_from), end, size=size, standing=0, inspection=0)
+
+
+def _committee(
+    ctx: DemoContext,
+    org: Organization,
+    start: date,
+    end: date | None,
+    *,
+    size: int,
+    standing: int,
+    inspection: int,
+) -> None:
+    roles = [SeatRole.SECRETARY] + [SeatRole.DEPUTY_SECRETARY] * (2 if size >= 9 else 1)
+    roles += [SeatRole.STANDING_MEMBER] * max(0, standing - len(roles))
+    roles += [SeatRole.COMMITTEE_MEMBER] * max(0, size - len(roles))
+    roles += (
+        [SeatRole.INSPECTION_CHAIR] + [SeatRole.INSPECTION_MEMBER] * (inspection - 1) if inspection else []
+    )
+    for role in roles[: size + inspection]:
+        person = org_services.person_create(actor=ctx.actor, organization=org, full_name=random_name(ctx.rng))
+        org_services.seat_create(
+            actor=ctx.actor,
+            person=person,
+            organization=org,
+            role=role,
+            term_start=start,
+            term_end=end,
+            part_time=True,
+        )
+
+
+def build_people(ctx: DemoContext) -> None:
+    """Other people whose records the cells keep (members come with the member records)."""
+    for cell in ctx.cells:
+        for _ in range(ctx.rng.randint(3, 12)):
+            org_services.person_create(actor=ctx.actor, organization=cell, full_name=random_name(ctx.rng))
+
+
+def build_accounts(ctx: DemoContext) -> None:
+    """A login for each persona of the tests, with one printed password."""
+    cell_a, cell_b = ctx.cells[1], ctx.cells[2]
+    current, _previous = term_starts(ctx.today)
+    office = org_services.person_create(actor=ctx.actor, organization=ctx.root, full_name="Lê Thị Thu Hà")
+    _login(ctx, office, "vanphong", "Văn phòng Đảng ủy (quản trị toàn Đảng bộ)")
+    org_services.role_grant(actor=ctx.actor, user=office.user, role=AccessRole.OFFICE, organization=ctx.root)
+    leader = _seat_holder(ctx.root, SeatRole.SECRETARY, current)
+    _login(ctx, leader, "lanhdao", "Bí thư Đảng ủy (lãnh đạo, chỉ xem)")
+    org_services.role_grant(actor=ctx.actor, user=leader.user, role=AccessRole.LEADER, organization=ctx.root)
+    inspector = _seat_holder(ctx.root, SeatRole.INSPECTION_CHAIR, current)
+    _login(ctx, inspector, "ubkt", "Chủ nhiệm Ủy ban Kiểm tra (chỉ xem)")
+    org_services.role_grant(
+        actor=ctx.actor, user=inspector.user, role=AccessRole.INSPECTION, organization=ctx.root
+    )
+    secretary = _seat_holder(cell_a, SeatRole.SECRETARY, current)
+    _login(ctx, secretary, "bithu.cb02", f"Bí thư {cell_a.name}")
+    member_a = Person.objects.filter(organization=cell_a, seats__isnull=True).first()
+    _login(ctx, member_a, "dangvien.cb02", f"Đảng viên {cell_a.name} (hồ sơ của mình)")
+    member_b = Person.objects.filter(organization=cell_b, seats__isnull=True).first()
+    _login(ctx, member_b, "dangvien.cb03", f"Đảng viên {cell_b.name} (hồ sơ của mình)")
+
+
+def _seat_holder(org: Organization, role: str, term_start: date) -> Person:
+    return Person.objects.filter(
+        seats__organization=org, seats__role=role, seats__term_start=term_start
+    ).first()
+
+
+def _login(ctx: DemoContext, person: Person, username: str, description: str) -> None:
+    user = get_user_model()(username=username, first_name=person.full_name)
+    user.set_password(DEMO_PASSWORD)
+    save_audited(user, actor=ctx.actor, reason="demo login")
+    person.user = user
+    save_audited(person, actor=ctx.actor, update_fields=["user", "updated_at"])
+    ctx.accounts.append((username, description))
+
+
+BUILDERS = [build_organizations, build_committees, build_people, build_accounts]

@@ -1,0 +1,137 @@
+"""REST API of the organisation app: the same selectors and services as the pages, same scopes."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.responses import Status
+
+from dangvu.core import metrics, periods
+from dangvu.core.access import MANAGE
+from dangvu.core.audit import StaleVersionError
+
+from . import selectors, services
+from .choices import OrgKind, SeatRole
+
+router = Router(tags=["organizations"])
+
+
+class ErrorOut(Schema):
+    detail: str
+    current_version: int | None = None
+
+
+class OrganizationOut(Schema):
+    code: str
+    name: str
+    kind: OrgKind
+    parent_code: str | None
+    depth: int
+    active_from: date | None
+    active_to: date | None
+    version: int
+
+    @staticmethod
+    def resolve_parent_code(obj) -> str | None:
+        return obj.parent.code if obj.parent_id else None
+
+
+class OrganizationPatch(Schema):
+    version: int
+    name: str | None = None
+    active_from: date | None = None
+    active_to: date | None = None
+
+
+class SeatOut(Schema):
+    id: int
+    person_id: int
+    person_name: str
+    organization_code: str
+    role: SeatRole
+    term_start: date
+    term_end: date | None
+    part_time: bool
+    version: int
+
+    @staticmethod
+    def resolve_person_name(obj) -> str:
+        return obj.person.full_name
+
+    @staticmethod
+    def resolve_organization_code(obj) -> str:
+        return obj.organization.code
+
+
+class SeatPatch(Schema):
+    version: int
+    role: SeatRole | None = None
+    term_start: date | None = None
+    term_end: date | None = None
+    part_time: bool | None = None
+
+
+ERRORS = {404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def _refused(exc: Exception) -> Status:
+    if isinstance(exc, StaleVersionError):
+        return Status(409, {"detail": str(exc), "current_version": exc.current_version})
+    return Status(422, {"detail": " ".join(getattr(exc, "messages", [str(exc)]))})
+
+
+@router.get("/organizations", response=list[OrganizationOut])
+@paginate(PageNumberPagination)
+def organization_list(request):
+    return selectors.organizations_visible(request.scope).select_related("parent").order_by("path")
+
+
+@router.get("/organizations/{code}", response={200: OrganizationOut, 404: ErrorOut})
+def organization_read(request, code: str):
+    return selectors.organization_get(request.scope, code)
+
+
+@router.patch("/organizations/{code}", response={200: OrganizationOut, **ERRORS})
+def organization_patch(request, code: str, payload: OrganizationPatch):
+    org = selectors.organization_get(request.scope, code, MANAGE)
+    changes = payload.dict(exclude_unset=True, exclude={"version"})
+    try:
+        return services.organization_update(
+            actor=request.user, organization=org, expected_version=payload.version, **changes
+        )
+    except (StaleVersionError, ValidationError) as exc:
+        return _refused(exc)
+
+
+@router.get("/organizations/{code}/seats", response={200: list[SeatOut], 404: ErrorOut})
+def seat_list(request, code: str):
+    org = selectors.organization_get(request.scope, code)
+    return selectors.seats_of(org, on=periods.today(), current_only=False)
+
+
+@router.patch("/seats/{seat_id}", response={200: SeatOut, **ERRORS})
+def seat_patch(request, seat_id: int, payload: SeatPatch):
+    seat = selectors.seat_get(request.scope, seat_id, MANAGE)
+    changes = payload.dict(exclude_unset=True, exclude={"version"})
+    try:
+        return services.seat_update(
+            actor=request.user, seat=seat, expected_version=payload.version, **changes
+        )
+    except (StaleVersionError, ValidationError) as exc:
+        return _refused(exc)
+
+
+@router.get("/reports/annual", response={200: dict, 404: ErrorOut, 422: ErrorOut})
+def annual_report(request, year: int, org: str | None = None, as_of: date | None = None):
+    """The annual figures document of the metric contract, for an organisation the user sees."""
+    if not 1930 <= year <= 2100:
+        return Status(422, {"detail": "year out of range"})
+    if org is None:
+        tops = selectors.top_organizations(request.scope)
+        if len(tops) != 1:
+            return Status(422, {"detail": "org is required"})
+        organization = tops[0]
+    else:
+        organization = selectors.organization_get(request.scope, org)
+    return metrics.annual_document(organization=organization, year=year, as_of=as_of, on=periods.today())

@@ -1,0 +1,195 @@
+"""Reads of the organisation app. Every read starts from the user's scope."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from dangvu.core import access
+from dangvu.core.access import MANAGE, VIEW, Scope
+from dangvu.core.vietnamese import fold
+
+from . import rules
+from .choices import COMMITTEE_ROLES, AccessRole
+from .models import CommitteeSeat, Organization, Person, RoleGrant
+
+GRANT_ACTIONS = {
+    AccessRole.OFFICE: MANAGE,
+    AccessRole.LEADER: VIEW,
+    AccessRole.INSPECTION: VIEW,
+}
+
+
+def current_seat_q(on: date, prefix: str = "") -> Q:
+    """Seats whose term covers `on`."""
+    return Q(**{f"{prefix}term_start__lte": on}) & (
+        Q(**{f"{prefix}term_end__isnull": True}) | Q(**{f"{prefix}term_end__gte": on})
+    )
+
+
+def scope_source(user, on: date):
+    """This app's part of a user's scope (core.access): granted roles and current seats.
+
+    A seat gives read access to the organisation it sits on (a cell secretary sees their cell) for
+    as long as the term lasts; the office's grants give what they name.
+    """
+    pairs: list[tuple[str, str]] = []
+    if user.is_superuser:
+        pairs.append((MANAGE, "/"))
+    for role, path in RoleGrant.objects.filter(user=user, organization__deleted_at__isnull=True).values_list(
+        "role", "organization__path"
+    ):
+        pairs.append((GRANT_ACTIONS[role], path))
+    seats = CommitteeSeat.objects.filter(
+        current_seat_q(on),
+        person__user=user,
+        person__deleted_at__isnull=True,
+        organization__deleted_at__isnull=True,
+    ).values_list("organization__path", flat=True)
+    pairs.extend((VIEW, path) for path in seats)
+    person_ids = Person.objects.filter(user=user).values_list("pk", flat=True)
+    return pairs, list(person_ids)
+
+
+def organizations_visible(scope: Scope, action: str = VIEW) -> QuerySet[Organization]:
+    return access.restrict(Organization.objects.all(), scope, action)
+
+
+def organization_get(scope: Scope, code: str, action: str = VIEW) -> Organization:
+    return access.get_for_user_or_404(Organization.objects.select_related("parent"), scope, action, code=code)
+
+
+def top_organizations(scope: Scope) -> list[Organization]:
+    """The highest organisations the user sees: the roots of their subtrees."""
+    if scope.is_system:
+        return list(Organization.objects.filter(parent__isnull=True).order_by("code"))
+    paths = scope.paths_for(VIEW)
+    if "/" in paths:
+        return list(Organization.objects.filter(parent__isnull=True).order_by("code"))
+    return list(Organization.objects.filter(path__in=paths).order_by("code"))
+
+
+@dataclass
+class TreeNode:
+    organization: Organization
+    depth: int  # relative to the subtree's root
+
+
+def subtree(organization: Organization) -> list[TreeNode]:
+    """The organisation and everything under it, in tree order, siblings by code: one query.
+
+    The caller has already checked that the user sees `organization`; its subtree is then visible.
+    """
+    rows = list(
+        Organization.objects.filter(path__startswith=organization.path).only(
+            "id", "code", "name", "kind", "parent_id", "path", "depth", "active_from", "active_to"
+        )
+    )
+    children: dict[int | None, list[Organization]] = defaultdict(list)
+    for row in rows:
+        children[row.parent_id].append(row)
+    ordered = [TreeNode(organization, 0)]
+    stack = [(child, 1) for child in sorted(children[organization.pk], key=_sibling_key, reverse=True)]
+    while stack:
+        node, depth = stack.pop()
+        ordered.append(TreeNode(node, depth))
+        stack.extend((c, depth + 1) for c in sorted(children[node.pk], key=_sibling_key, reverse=True))
+    return ordered
+
+
+def _sibling_key(org: Organization) -> tuple[bool, str]:
+    # Committees before cells, then by code: the order of the office's own lists.
+    return (org.is_cell, org.code)
+
+
+def seats_of(organization: Organization, *, on: date, current_only: bool = True) -> list[CommitteeSeat]:
+    """Seats on this organisation's committee and inspection commission, with their people."""
+    seats = CommitteeSeat.objects.filter(organization=organization).select_related("person")
+    if current_only:
+        seats = seats.filter(current_seat_q(on))
+    return sorted(seats, key=lambda s: (s.is_inspection, _ROLE_ORDER[s.role], s.person.sort_key))
+
+
+_ROLE_ORDER = {
+    role: i
+    for i, role in enumerate(
+        [
+            "secretary",
+            "deputy_secretary",
+            "standing_member",
+            "committee_member",
+            "inspection_chair",
+            "inspection_deputy_chair",
+            "inspection_member",
+        ]
+    )
+}
+
+
+@dataclass(frozen=True)
+class Attention:
+    organization: Organization
+    warning: rules.Warning
+
+
+def attention_in(nodes: list[TreeNode], *, on: date) -> list[Attention]:
+    """What needs attention in a subtree: structural warnings per active organisation (one query)."""
+    orgs = [n.organization for n in nodes if n.organization.is_active_on(on)]
+    roles_by_org: dict[int, list[str]] = defaultdict(list)
+    rows = CommitteeSeat.objects.filter(
+        current_seat_q(on), organization__in=[o.pk for o in orgs], role__in=COMMITTEE_ROLES
+    ).values_list("organization_id", "role")
+    for org_id, role in rows:
+        roles_by_org[org_id].append(role)
+    found = []
+    for org in orgs:
+        summary = rules.summarize_roles(roles_by_org[org.pk])
+        for warning in rules.committee_warnings(
+            org.kind, summary, committee_max=settings.DANGVU_CELL_COMMITTEE_MAX
+        ):
+            found.append(Attention(org, warning))
+    return found
+
+
+def people_in(scope: Scope, organization: Organization, query: str = "") -> QuerySet[Person]:
+    """People whose records are kept in the subtree, by Vietnamese name order; `query` ignores
+    diacritics ('nguyen van an' finds 'Nguyễn Văn An')."""
+    people = access.restrict(Person.objects.all(), scope, VIEW).filter(
+        organization__path__startswith=organization.path
+    )
+    if query.strip():
+        people = people.filter(search_text__contains=fold(query))
+    return people.select_related("organization", "user").order_by("sort_key")
+
+
+def person_get(scope: Scope, pk: int, action: str = VIEW) -> Person:
+    return access.get_for_user_or_404(
+        Person.objects.select_related("organization", "user"), scope, action, pk=pk
+    )
+
+
+def person_seats(person: Person) -> list[CommitteeSeat]:
+    return list(person.seats.select_related("organization").order_by("-term_start"))
+
+
+def seat_get(scope: Scope, pk: int, action: str = VIEW) -> CommitteeSeat:
+    return access.get_for_user_or_404(
+        CommitteeSeat.objects.select_related("person", "organization"), scope, action, pk=pk
+    )
+
+
+def grants_in(scope: Scope, organization: Organization) -> QuerySet[RoleGrant]:
+    return (
+        access.restrict(RoleGrant.objects.all(), scope, VIEW)
+        .filter(organization__path__startswith=organization.path)
+        .select_related("user", "user__person", "organization")
+        .order_by("organization__path", "role")
+    )
+
+
+def grant_get(scope: Scope, pk: int, action: str = MANAGE) -> RoleGrant:
+    return access.get_for_user_or_404(
+        RoleGrant.objects.select_related("user", "organization"), scope, action, pk=pk
+    )

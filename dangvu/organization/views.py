@@ -1,0 +1,309 @@
+"""Organisation pages: thin views over selectors and services, every read through core.access."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dangvu.core import access, metrics, periods
+from dangvu.core.access import MANAGE
+from dangvu.core.audit import StaleVersionError, history_entries
+from dangvu.core.services import password_reset as reset_password
+
+from . import rules, selectors, services
+from .forms import (
+    OrganizationEditForm,
+    OrganizationForm,
+    RoleGrantForm,
+    SeatEditForm,
+    SeatForm,
+    VersionOnlyForm,
+)
+
+
+def _form_error(form, exc: Exception) -> None:
+    """Put a service's refusal on the form, in the user's language; nothing was written."""
+    if isinstance(exc, ValidationError):
+        for message in exc.messages:
+            form.add_error(None, message)
+    else:
+        form.add_error(None, str(exc))
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    scope = request.scope
+    tops = selectors.top_organizations(scope)
+    if len(tops) == 1:
+        return redirect("organization:detail", code=tops[0].code)
+    if not tops and scope.person_ids:
+        return redirect("organization:person", pk=min(scope.person_ids))
+    return render(request, "organization/home.html", {"organizations": tops})
+
+
+@login_required
+def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
+    org = selectors.organization_get(request.scope, code)
+    today = periods.today()
+    nodes = selectors.subtree(org)
+    year = periods.Year(today.year)
+    ctx = metrics.MetricContext(root_path=org.path, year=year, as_of=today)
+    figures = [(m, m.compute(ctx)) for m in metrics.implemented()]
+    return render(
+        request,
+        "organization/detail.html",
+        {
+            "org": org,
+            "nodes": nodes,
+            "cell_count": sum(1 for n in nodes if n.organization.is_cell),
+            "seats": selectors.seats_of(org, on=today),
+            "attention": selectors.attention_in(nodes, on=today),
+            "figures": figures,
+            "year": year.number,
+            "history": history_entries(org, limit=20),
+            "can_manage": request.scope.covers(org.path, MANAGE),
+            "can_add_child": bool(rules.allowed_child_kinds(org.kind)),
+        },
+    )
+
+
+@login_required
+def organization_create(request: HttpRequest, code: str) -> HttpResponse:
+    parent = selectors.organization_get(request.scope, code, MANAGE)
+    kinds = rules.allowed_child_kinds(parent.kind)
+    if not kinds:
+        raise Http404
+    form = OrganizationForm(request.POST or None, kinds=kinds)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.organization_create(actor=request.user, parent=parent, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Organisation %(name)s created.") % {"name": org.name})
+            return redirect("organization:detail", code=org.code)
+    return render(
+        request,
+        "organization/form.html",
+        {
+            "form": form,
+            "parent": parent,
+            "title": _("New organisation under %(name)s") % {"name": parent.name},
+        },
+    )
+
+
+@login_required
+def organization_edit(request: HttpRequest, code: str) -> HttpResponse:
+    org = selectors.organization_get(request.scope, code, MANAGE)
+    kinds = rules.allowed_child_kinds(org.parent.kind) if org.parent else None
+    initial = {f: getattr(org, f) for f in ("code", "name", "kind", "active_from", "active_to")}
+    form = OrganizationEditForm(
+        request.POST or None, initial={**initial, "version": org.version}, kinds=kinds
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            org = services.organization_update(
+                actor=request.user, organization=org, expected_version=version, **data
+            )
+        except (ValidationError, StaleVersionError) as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("organization:detail", code=org.code)
+    return render(
+        request,
+        "organization/form.html",
+        {"form": form, "org": org, "title": _("Edit %(name)s") % {"name": org.name}},
+    )
+
+
+@login_required
+@require_POST
+def organization_delete(request: HttpRequest, code: str) -> HttpResponse:
+    org = selectors.organization_get(request.scope, code, MANAGE)
+    form = VersionOnlyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.organization_delete(
+                actor=request.user, organization=org, expected_version=form.cleaned_data["version"]
+            )
+        except (ValidationError, StaleVersionError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("Organisation %(name)s deleted.") % {"name": org.name})
+            if org.parent and request.scope.covers(org.parent.path):
+                return redirect("organization:detail", code=org.parent.code)
+            return redirect("home")
+    return redirect("organization:detail", code=org.code)
+
+
+@login_required
+def seat_create(request: HttpRequest, code: str) -> HttpResponse:
+    org = selectors.organization_get(request.scope, code, MANAGE)
+    people = list(selectors.people_in(request.scope, org).filter(organization=org))
+    form = SeatForm(
+        request.POST or None, people=people, initial={"term_start": periods.today(), "part_time": True}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            seat = _create_seat(request, org, people, data)
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Seat added: %(seat)s.") % {"seat": seat})
+            return redirect("organization:detail", code=org.code)
+    return render(
+        request, "organization/seat_form.html", {"form": form, "org": org, "title": _("New committee seat")}
+    )
+
+
+def _create_seat(request: HttpRequest, org, people, data):
+    seat = {k: data[k] for k in ("role", "term_start", "term_end", "part_time")}
+    person = next((p for p in people if p.pk == data["person"]), None)
+    if person is None:
+        return services.seat_create_for_new_person(
+            actor=request.user, organization=org, full_name=data["new_person_name"], **seat
+        )
+    return services.seat_create(actor=request.user, person=person, organization=org, **seat)
+
+
+@login_required
+def seat_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    seat = selectors.seat_get(request.scope, pk, MANAGE)
+    initial = {f: getattr(seat, f) for f in ("role", "term_start", "term_end", "part_time")}
+    form = SeatEditForm(request.POST or None, initial={**initial, "version": seat.version})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.seat_update(actor=request.user, seat=seat, expected_version=version, **data)
+        except (ValidationError, StaleVersionError) as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("organization:detail", code=seat.organization.code)
+    return render(
+        request,
+        "organization/seat_form.html",
+        {
+            "form": form,
+            "org": seat.organization,
+            "seat": seat,
+            "history": history_entries(seat, limit=20),
+            "title": _("Edit seat: %(seat)s") % {"seat": seat},
+        },
+    )
+
+
+@login_required
+@require_POST
+def seat_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    seat = selectors.seat_get(request.scope, pk, MANAGE)
+    form = VersionOnlyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.seat_delete(actor=request.user, seat=seat, expected_version=form.cleaned_data["version"])
+        except StaleVersionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Seat removed."))
+    return redirect("organization:detail", code=seat.organization.code)
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(request.scope, pk)
+    today = periods.today()
+    seats = selectors.person_seats(person)
+    for seat in seats:
+        seat.current = seat.is_current_on(today)
+    return render(
+        request,
+        "organization/person.html",
+        {
+            "person": person,
+            "seats": seats,
+            "history": history_entries(person, limit=20),
+            "can_manage": request.scope.covers(person.organization.path, MANAGE),
+        },
+    )
+
+
+@login_required
+def accounts(request: HttpRequest, code: str) -> HttpResponse:
+    """People of the subtree with their logins; creates the missing logins in bulk."""
+    org = selectors.organization_get(request.scope, code, MANAGE)
+    query = request.GET.get("q", "")
+    people = selectors.people_in(request.scope, org, query)
+    if request.method == "POST":
+        missing = list(selectors.people_in(request.scope, org).filter(user__isnull=True))
+        issued = services.logins_create(actor=request.user, people=missing)
+        return render(request, "organization/logins_issued.html", {"org": org, "issued": issued})
+    template = "organization/_people_table.html" if request.htmx else "organization/accounts.html"
+    return render(request, template, {"org": org, "people": people, "q": query})
+
+
+@login_required
+@require_POST
+def person_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.person_get(request.scope, pk, MANAGE)
+    if person.user is None:
+        raise Http404
+    password = reset_password(actor=request.user, user=person.user)
+    issued = [services.IssuedLogin(person=person, username=person.user.username, password=password)]
+    return render(request, "organization/logins_issued.html", {"org": person.organization, "issued": issued})
+
+
+@login_required
+def roles(request: HttpRequest, code: str) -> HttpResponse:
+    org = selectors.organization_get(request.scope, code, MANAGE)
+    form = RoleGrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = _user_in_scope(request, form.cleaned_data["username"])
+        if user is None:
+            form.add_error("username", _("No login with this name in your organisations."))
+        else:
+            services.role_grant(
+                actor=request.user, user=user, role=form.cleaned_data["role"], organization=org
+            )
+            messages.success(request, _("Role granted."))
+            return redirect("organization:roles", code=org.code)
+    return render(
+        request,
+        "organization/roles.html",
+        {"org": org, "form": form, "grants": selectors.grants_in(request.scope, org)},
+    )
+
+
+def _user_in_scope(request: HttpRequest, username: str):
+    """A login whose person the office manages; others are treated as unknown."""
+    user = get_user_model().objects.filter(username=username.strip()).first()
+    if user is None:
+        return None
+    person = access.restrict(selectors.Person.objects.filter(user=user), request.scope, MANAGE).first()
+    return user if person else None
+
+
+@login_required
+@require_POST
+def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = selectors.grant_get(request.scope, pk, MANAGE)
+    form = VersionOnlyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.role_revoke(
+                actor=request.user, grant=grant, expected_version=form.cleaned_data["version"]
+            )
+        except StaleVersionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Role revoked."))
+    return redirect("organization:roles", code=grant.organization.code)

@@ -1,0 +1,120 @@
+"""Named personas and small builders shared by every app's tests.
+
+The world: a grassroots committee (root) with cells A and B directly under it, and a partial
+committee P holding cell C. Personas: the office (manages the root), a leader and the inspection
+commission (read the root), the secretary of cell A (by their seat), a member of cell A and a member
+of cell B (their own records), and a stranger with a login and no role.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth import get_user_model
+
+from dangvu.core.audit import save_audited
+from dangvu.organization import services
+from dangvu.organization.choices import AccessRole, OrgKind, SeatRole
+from dangvu.organization.models import Organization, Person
+
+TERM_START = date(2025, 7, 1)
+
+
+def make_user(username: str, **extra):
+    user = get_user_model()(username=username, **extra)
+    user.set_password("mat-khau-thu")
+    user.save()
+    return user
+
+
+def make_org(actor, code: str, kind: str = OrgKind.ATTACHED_CELL, parent=None, **extra):
+    return services.organization_create(
+        actor=actor, parent=parent, code=code, name=extra.pop("name", f"Chi bộ {code}"), kind=kind, **extra
+    )
+
+
+def make_person(actor, org: Organization, full_name: str, username: str | None = None) -> Person:
+    person = services.person_create(actor=actor, organization=org, full_name=full_name)
+    if username:
+        person.user = make_user(username, first_name=full_name)
+        save_audited(person, actor=actor, update_fields=["user"])
+    return person
+
+
+def make_seat(
+    actor,
+    person: Person,
+    org: Organization,
+    role: str = SeatRole.SECRETARY,
+    start: date = TERM_START,
+    end: date | None = None,
+    part_time: bool = True,
+):
+    return services.seat_create(
+        actor=actor,
+        person=person,
+        organization=org,
+        role=role,
+        term_start=start,
+        term_end=end,
+        part_time=part_time,
+    )
+
+
+@dataclass
+class World:
+    admin: object
+    root: Organization
+    cell_a: Organization
+    cell_b: Organization
+    partial: Organization
+    cell_c: Organization
+    office: object
+    leader: object
+    inspection: object
+    secretary_a: object
+    member_a: object
+    member_b: object
+    stranger: object
+    secretary_a_person: Person
+    member_a_person: Person
+    member_b_person: Person
+
+
+def make_world() -> World:
+    admin = make_user("setup", is_superuser=True)
+    root = make_org(admin, "DU", OrgKind.GRASSROOTS_COMMITTEE, name="Đảng bộ Thử nghiệm")
+    cell_a = make_org(admin, "CB-A", parent=root, name="Chi bộ A")
+    cell_b = make_org(admin, "CB-B", parent=root, name="Chi bộ B")
+    partial = make_org(admin, "DBBP", OrgKind.PARTIAL_COMMITTEE, parent=root, name="Đảng bộ bộ phận P")
+    cell_c = make_org(admin, "CB-C", parent=partial, name="Chi bộ C")
+    office = make_person(admin, root, "Lê Thị Văn Phòng", "office").user
+    leader = make_person(admin, root, "Trần Lãnh Đạo", "leader").user
+    inspection = make_person(admin, root, "Phạm Kiểm Tra", "inspection").user
+    for user, role in (
+        (office, AccessRole.OFFICE),
+        (leader, AccessRole.LEADER),
+        (inspection, AccessRole.INSPECTION),
+    ):
+        services.role_grant(actor=admin, user=user, role=role, organization=root)
+    secretary = make_person(admin, cell_a, "Nguyễn Văn Bí Thư", "secretary_a")
+    make_seat(admin, secretary, cell_a)
+    member_a = make_person(admin, cell_a, "Hoàng Thị Đảng Viên", "member_a")
+    member_b = make_person(admin, cell_b, "Vũ Văn Đảng Viên", "member_b")
+    return World(
+        admin=admin,
+        root=root,
+        cell_a=cell_a,
+        cell_b=cell_b,
+        partial=partial,
+        cell_c=cell_c,
+        office=office,
+        leader=leader,
+        inspection=inspection,
+        secretary_a=secretary.user,
+        member_a=member_a.user,
+        member_b=member_b.user,
+        stranger=make_user("stranger"),
+        secretary_a_person=secretary,
+        member_a_person=member_a,
+        member_b_person=member_b,
+    )

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The whole test run, once, against DATABASE_URL (SQLite when unset). Browser tests skip, saying so,
+# when Chromium is missing, unless DANGVU_REQUIRE_BROWSER=1 (CI), which turns that skip into a failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+echo "== lint"
+.venv/bin/ruff check .
+echo "== migrations are up to date"
+DJANGO_SETTINGS_MODULE=dangvu.settings_test .venv/bin/dangvu makemigrations --check --dry-run -v 1 >/dev/null
+echo "== tests on ${DATABASE_URL:+PostgreSQL/}${DATABASE_URL:-SQLite}" | sed -E 's#//[^:]+:[^@]+@#//***@#'
+set +e
+.venv/bin/pytest "$@"
+status=$?
+set -e
+if [ "$status" -eq 5 ]; then
+  echo "No test was selected: that is a failure." >&2
+  exit 1
+fi
+exit "$status"
