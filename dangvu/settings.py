@@ -222,6 +222,9 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("DANGVU_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DANGVU_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("DANGVU_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # The browsers' preload list is for public domains; an intranet install opts in or not.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     if env_bool("DANGVU_BEHIND_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

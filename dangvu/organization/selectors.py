@@ -106,7 +106,7 @@ def _sibling_key(org: Organization) -> tuple[bool, str]:
 
 def seats_of(organization: Organization, *, on: date, current_only: bool = True) -> list[CommitteeSeat]:
     """Seats on this organisation's committee and inspection commission, with their people."""
-    seats = CommitteeSeat.objects.filter(organization=organization).select_related("person")
+    seats = CommitteeSeat.objects.filter(organization=organization).select_related("person", "organization")
     if current_only:
         seats = seats.filter(current_seat_q(on))
     return sorted(seats, key=lambda s: (s.is_inspection, _ROLE_ORDER[s.role], s.person.sort_key))
