@@ -39,8 +39,11 @@ def test_pages_carry_a_csp_without_inline_script(client):
 
 
 def test_dates_are_written_dd_mm_yyyy(world, as_user):
-    text = as_user(world.office).get(reverse("organization:seat_edit", args=[
-        world.secretary_a_person.seats.get().pk])).content.decode()
+    text = (
+        as_user(world.office)
+        .get(reverse("organization:seat_edit", args=[world.secretary_a_person.seats.get().pk]))
+        .content.decode()
+    )
     assert 'value="01/07/2025"' in text
 
 
@@ -51,9 +54,14 @@ def test_a_printed_password_must_be_changed_before_anything_else(world, client):
     response = client.get(reverse("home"))
     assert response.status_code == 302 and response["Location"] == reverse("password_change")
     assert client.get("/api/v1/organizations").status_code == 403
-    client.post(reverse("password_change"), {
-        "old_password": "mat-khau-thu", "new_password1": "Trời xanh 2026!",
-        "new_password2": "Trời xanh 2026!"})
+    client.post(
+        reverse("password_change"),
+        {
+            "old_password": "mat-khau-thu",
+            "new_password1": "Trời xanh 2026!",
+            "new_password2": "Trời xanh 2026!",
+        },
+    )
     world.member_a.refresh_from_db()
     assert not world.member_a.must_change_password
     assert client.get(reverse("home")).status_code == 302  # to their own record, not the form
@@ -62,8 +70,10 @@ def test_a_printed_password_must_be_changed_before_anything_else(world, client):
 
 def test_a_too_weak_new_password_is_refused_in_vietnamese(world, client):
     client.force_login(world.member_a)
-    response = client.post(reverse("password_change"), {
-        "old_password": "mat-khau-thu", "new_password1": "12345678", "new_password2": "12345678"})
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "mat-khau-thu", "new_password1": "12345678", "new_password2": "12345678"},
+    )
     assert response.status_code == 200 and "Mật khẩu" in response.content.decode()
 
 
@@ -91,20 +101,40 @@ def test_the_404_page_shows_no_detail(world, as_user):
 
 
 def test_deploy_check_is_clean_with_production_settings(tmp_path):
-    env = {**os.environ, "DANGVU_ENV": "production", "DANGVU_SECRET_KEY": secrets.token_urlsafe(50),
-           "DANGVU_ALLOWED_HOSTS": "dangvu.example.vn", "DANGVU_VAR_DIR": str(tmp_path),
-           "DJANGO_SETTINGS_MODULE": "dangvu.settings"}
+    env = {
+        **os.environ,
+        "DANGVU_ENV": "production",
+        "DANGVU_SECRET_KEY": secrets.token_urlsafe(50),
+        "DANGVU_ALLOWED_HOSTS": "dangvu.example.vn",
+        "DANGVU_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "dangvu.settings",
+    }
     env.pop("DATABASE_URL", None)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests, never in deployment
     result = subprocess.run(
         [sys.executable, "-m", "dangvu", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
-    env = {**os.environ, "DANGVU_ENV": "production", "DANGVU_SECRET_KEY": "",
-           "DJANGO_SETTINGS_MODULE": "dangvu.settings"}
-    result = subprocess.run([sys.executable, "-m", "dangvu", "check"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "DANGVU_ENV": "production",
+        "DANGVU_SECRET_KEY": "",
+        "DJANGO_SETTINGS_MODULE": "dangvu.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "dangvu", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode != 0 and "DANGVU_SECRET_KEY" in result.stderr

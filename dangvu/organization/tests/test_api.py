@@ -34,8 +34,9 @@ def test_an_organisation_outside_the_scope_is_404_like_a_missing_one(world, as_u
 
 
 def test_office_renames_through_the_api_and_the_history_names_them(world, as_user):
-    response = _patch(as_user(world.office), "/api/v1/organizations/CB-B",
-                      {"version": 1, "name": "Chi bộ Bê"})
+    response = _patch(
+        as_user(world.office), "/api/v1/organizations/CB-B", {"version": 1, "name": "Chi bộ Bê"}
+    )
     assert response.status_code == 200 and response.json()["version"] == 2
     org = Organization.objects.get(code="CB-B")
     assert org.name == "Chi bộ Bê" and org.history.latest().history_user == world.office
@@ -51,15 +52,19 @@ def test_a_stale_api_write_is_answered_409_and_changes_nothing(world, as_user):
 
 @pytest.mark.parametrize("persona", ["leader", "inspection", "secretary_a", "member_a"])
 def test_read_only_personas_cannot_write_through_the_api(world, as_user, persona):
-    response = _patch(as_user(getattr(world, persona)), "/api/v1/organizations/CB-A",
-                      {"version": 1, "name": "Không được"})
+    response = _patch(
+        as_user(getattr(world, persona)), "/api/v1/organizations/CB-A", {"version": 1, "name": "Không được"}
+    )
     assert response.status_code == 404
     assert Organization.objects.get(code="CB-A").name == "Chi bộ A"
 
 
 def test_invalid_dates_are_refused_with_422(world, as_user):
-    response = _patch(as_user(world.office), "/api/v1/organizations/CB-B",
-                      {"version": 1, "active_from": "2026-05-01", "active_to": "2026-01-01"})
+    response = _patch(
+        as_user(world.office),
+        "/api/v1/organizations/CB-B",
+        {"version": 1, "active_from": "2026-05-01", "active_to": "2026-01-01"},
+    )
     assert response.status_code == 422
     assert Organization.objects.get(code="CB-B").active_to is None
 
@@ -105,6 +110,9 @@ def test_the_openapi_schema_is_served(world, as_user):
 def test_the_command_and_the_api_print_the_same_document(world, as_user, capsys):
     call_command("report", "annual", "--year", "2026", "--org", "DU", "--as-of", "2026-06-30")
     printed = json.loads(capsys.readouterr().out)
-    body = as_user(world.office).get(
-        "/api/v1/reports/annual", {"year": 2026, "org": "DU", "as_of": "2026-06-30"}).json()
+    body = (
+        as_user(world.office)
+        .get("/api/v1/reports/annual", {"year": 2026, "org": "DU", "as_of": "2026-06-30"})
+        .json()
+    )
     assert printed == body

@@ -40,17 +40,28 @@ def test_committees_are_not_cells_and_deleted_cells_do_not_count(world):
 
 def test_part_time_share_counts_each_person_once(world):
     # The secretary of cell A holds a second, full-time seat on the root committee: not part-time.
-    make_seat(world.admin, world.secretary_a_person, world.root, role=SeatRole.COMMITTEE_MEMBER,
-              part_time=False)
+    make_seat(
+        world.admin, world.secretary_a_person, world.root, role=SeatRole.COMMITTEE_MEMBER, part_time=False
+    )
     for i in range(3):
         person = make_person(world.admin, world.cell_b, f"Lê Văn Số {i}")
-        make_seat(world.admin, person, world.cell_b,
-                  role=SeatRole.SECRETARY if i == 0 else SeatRole.COMMITTEE_MEMBER)
+        make_seat(
+            world.admin,
+            person,
+            world.cell_b,
+            role=SeatRole.SECRETARY if i == 0 else SeatRole.COMMITTEE_MEMBER,
+        )
     assert _figures(world.root, 2026)["committee.part_time_pct"] == {
-        "numerator": 3, "denominator": 4, "value": 75.0}
+        "numerator": 3,
+        "denominator": 4,
+        "value": 75.0,
+    }
     # Within cell A alone, the secretary's only seat there is part-time.
     assert _figures(world.cell_a, 2026)["committee.part_time_pct"] == {
-        "numerator": 1, "denominator": 1, "value": 100.0}
+        "numerator": 1,
+        "denominator": 1,
+        "value": 100.0,
+    }
 
 
 def test_inspection_commission_seats_are_not_committee_seats(world):
@@ -61,14 +72,19 @@ def test_inspection_commission_seats_are_not_committee_seats(world):
 
 def test_seats_count_in_the_years_their_term_covers(world):
     old = make_person(world.admin, world.cell_b, "Trịnh Văn Cũ")
-    make_seat(world.admin, old, world.cell_b, start=date(2020, 7, 1), end=date(2025, 6, 30),
-              part_time=False)
+    make_seat(world.admin, old, world.cell_b, start=date(2020, 7, 1), end=date(2025, 6, 30), part_time=False)
     assert _figures(world.root, 2024)["committee.part_time_pct"] == {
-        "numerator": 0, "denominator": 1, "value": 0.0}
+        "numerator": 0,
+        "denominator": 1,
+        "value": 0.0,
+    }
     assert _figures(world.root, 2025)["committee.part_time_pct"]["denominator"] == 2
     assert _figures(world.root, 2026)["committee.part_time_pct"]["denominator"] == 1
 
 
 def test_no_committee_gives_no_percentage(world):
     assert _figures(world.cell_c, 2026)["committee.part_time_pct"] == {
-        "numerator": 0, "denominator": 0, "value": None}
+        "numerator": 0,
+        "denominator": 0,
+        "value": None,
+    }

@@ -3,7 +3,6 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from dangvu.organization.choices import SeatRole
 from dangvu.testing import make_org, make_person, make_seat
@@ -26,14 +25,17 @@ def _count(client, url, **kwargs) -> int:
     return len(queries)
 
 
-@pytest.mark.parametrize(("url", "kwargs"), [
-    ("/to-chuc/DU/", {}),
-    ("/to-chuc/DU/tai-khoan/", {}),
-    ("/to-chuc/DU/vai-tro/", {}),
-    ("/api/v1/organizations", {}),
-    ("/api/v1/organizations/DU/seats", {}),
-    ("/api/v1/reports/annual", {"data": {"year": 2026, "org": "DU"}}),
-])
+@pytest.mark.parametrize(
+    ("url", "kwargs"),
+    [
+        ("/to-chuc/DU/", {}),
+        ("/to-chuc/DU/tai-khoan/", {}),
+        ("/to-chuc/DU/vai-tro/", {}),
+        ("/api/v1/organizations", {}),
+        ("/api/v1/organizations/DU/seats", {}),
+        ("/api/v1/reports/annual", {"data": {"year": 2026, "org": "DU"}}),
+    ],
+)
 def test_the_same_queries_for_5_cells_and_60(world, as_user, url, kwargs):
     client = as_user(world.office)
     _grow(world, 2)  # 5 cells in all
