@@ -35,7 +35,7 @@ lint: install
 messages: install
 	cd dangvu && ../.venv/bin/dangvu makemessages -l vi --no-location --no-obsolete -v 0
 
-bench: migrate
+bench: install
 	.venv/bin/python bench/run.py
 
 clean:

@@ -30,7 +30,7 @@ class SeatForm(forms.Form):
     new_person_name = forms.CharField(
         label=_("…or the full name of a new person"), max_length=150, required=False
     )
-    role = forms.ChoiceField(label=_("Role"), choices=SeatRole.choices)
+    role = forms.ChoiceField(label=_("Position"), choices=SeatRole.choices)
     term_start = VNDateField(label=_("Term from"))
     term_end = VNDateField(label=_("Term until"), required=False)
     part_time = forms.BooleanField(label=_("Part-time"), required=False, initial=True)
@@ -47,7 +47,7 @@ class SeatForm(forms.Form):
 
 
 class SeatEditForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=SeatRole.choices)
+    role = forms.ChoiceField(label=_("Position"), choices=SeatRole.choices)
     term_start = VNDateField(label=_("Term from"))
     term_end = VNDateField(label=_("Term until"), required=False)
     part_time = forms.BooleanField(label=_("Part-time"), required=False)

@@ -113,7 +113,7 @@ class CommitteeSeat(PartyRecord):
     organization = models.ForeignKey(
         Organization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="seats"
     )
-    role = models.CharField(_("role"), max_length=32, choices=SeatRole.choices)
+    role = models.CharField(_("position"), max_length=32, choices=SeatRole.choices)
     term_start = models.DateField(_("term from"))
     term_end = models.DateField(_("term until"), null=True, blank=True)
     part_time = models.BooleanField(_("part-time"), default=True)

@@ -66,6 +66,7 @@ def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
             "year": year.number,
             "history": history_entries(org, limit=20),
             "can_manage": request.scope.covers(org.path, MANAGE),
+            "parent_visible": org.parent is not None and request.scope.covers(org.parent.path),
             "can_add_child": bool(rules.allowed_child_kinds(org.kind)),
         },
     )

@@ -289,3 +289,10 @@ def test_a_secretary_sees_their_own_cell_figures_only(world, as_user):
     figures = {m.key: value for m, value in response.context["figures"]}
     assert figures["cells.total"] == {"value": 1}
     assert figures["committee.part_time_pct"]["denominator"] == 2
+
+
+def test_a_secretary_gets_no_link_to_the_committee_above(world, as_user):
+    text = as_user(world.secretary_a).get(reverse("organization:detail", args=["CB-A"])).content
+    assert reverse("organization:detail", args=["DU"]).encode() not in text
+    office = as_user(world.office).get(reverse("organization:detail", args=["CB-A"])).content
+    assert reverse("organization:detail", args=["DU"]).encode() in office

@@ -1,0 +1,84 @@
+"""Benchmarks of the foundation: `make bench` (or `.venv/bin/python bench/run.py`).
+
+1. `dangvu load_demo` into a fresh SQLite database (budget: under 2 minutes).
+2. The organisation page of the demo root (65 organisations): queries and time per request.
+3. `dangvu report annual` for the demo root.
+
+Prints one line per figure; copy them into docs/performance.md with the date and machine.
+"""
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DANGVU = [sys.executable, "-m", "dangvu"]
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "DANGVU_VAR_DIR": tmp, "DJANGO_SETTINGS_MODULE": "dangvu.settings"}
+        env.pop("DATABASE_URL", None)
+        subprocess.run([*DANGVU, "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+        started = time.perf_counter()
+        subprocess.run(
+            [*DANGVU, "load_demo", "--today", "2026-11-27"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        print(f"load_demo (SQLite, fresh): {time.perf_counter() - started:.1f} s (budget 120 s)")
+        started = time.perf_counter()
+        subprocess.run(
+            [*DANGVU, "report", "annual", "--year", "2026", "--format", "json"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        print(f"report annual, whole demo (incl. start-up): {time.perf_counter() - started:.2f} s")
+        os.environ.update(env)
+        _page_figures()
+
+
+def _page_figures() -> None:
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+
+    from dangvu.core.models import User
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    client = Client()
+    client.force_login(User.objects.get(username="vanphong"))
+    client.get("/to-chuc/DU-VUSTA/")  # warm caches and templates
+    queries: list[str] = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        client.get("/to-chuc/DU-VUSTA/")
+    times = []
+    for _ in range(20):
+        started = time.perf_counter()
+        assert client.get("/to-chuc/DU-VUSTA/").status_code == 200
+        times.append(time.perf_counter() - started)
+    print(
+        f"root organisation page (65 organisations): {len(queries)} queries, "
+        f"median {statistics.median(times) * 1000:.0f} ms over 20 requests"
+    )
+
+
+if __name__ == "__main__":
+    main()
