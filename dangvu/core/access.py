@@ -18,6 +18,8 @@ from typing import Any
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
+from .periods import today
+
 VIEW = "view"
 MANAGE = "manage"  # the office: create and change records, accounts and roles in the subtree
 
@@ -57,8 +59,6 @@ def register_scope_source(source: ScopeSource) -> None:
 
 def scope_for(user, on: date | None = None) -> Scope:
     """The user's scope on a date (today by default). Anonymous and inactive users see nothing."""
-    from .periods import today
-
     if user is None or not user.is_authenticated or not user.is_active:
         return EMPTY_SCOPE
     on = on or today()

@@ -1,5 +1,6 @@
 """Request middleware: the user's language, the forced password change, and the lazily built scope."""
 
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -40,8 +41,6 @@ class PasswordChangeRequiredMiddleware:
             allowed = {reverse(name) for name in self.ALLOWED_NAMES}
             if request.path not in allowed and not request.path.startswith("/static/"):
                 if request.path.startswith("/api/"):
-                    from django.http import JsonResponse
-
                     return JsonResponse({"detail": "password change required"}, status=403)
                 return redirect("password_change")
         return self.get_response(request)

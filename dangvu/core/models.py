@@ -20,6 +20,16 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
+    def save(self, *args, **kwargs):
+        # A login only stamps last_login: not a change worth a history row.
+        if kwargs.get("update_fields") == ["last_login"]:
+            self.skip_history_when_saving = True
+            try:
+                return super().save(*args, **kwargs)
+            finally:
+                del self.skip_history_when_saving
+        return super().save(*args, **kwargs)
+
 
 class LiveManager(models.Manager):
     """Hides soft-deleted rows; `all_objects` still sees them."""

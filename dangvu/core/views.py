@@ -25,6 +25,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("home")
 
     def form_valid(self, form):
+        form.user._history_user = self.request.user  # the history row names who changed it
         response = super().form_valid(form)
         password_changed(user=self.request.user)
         update_session_auth_hash(self.request, self.request.user)

@@ -12,7 +12,7 @@ from dangvu.core.access import MANAGE, VIEW, Scope
 from dangvu.core.vietnamese import fold
 
 from . import rules
-from .choices import COMMITTEE_ROLES, AccessRole
+from .choices import COMMITTEE_ROLES, AccessRole, SeatRole
 from .models import CommitteeSeat, Organization, Person, RoleGrant
 
 GRANT_ACTIONS = {
@@ -109,23 +109,9 @@ def seats_of(organization: Organization, *, on: date, current_only: bool = True)
     seats = CommitteeSeat.objects.filter(organization=organization).select_related("person", "organization")
     if current_only:
         seats = seats.filter(current_seat_q(on))
-    return sorted(seats, key=lambda s: (s.is_inspection, _ROLE_ORDER[s.role], s.person.sort_key))
-
-
-_ROLE_ORDER = {
-    role: i
-    for i, role in enumerate(
-        [
-            "secretary",
-            "deputy_secretary",
-            "standing_member",
-            "committee_member",
-            "inspection_chair",
-            "inspection_deputy_chair",
-            "inspection_member",
-        ]
-    )
-}
+    # Roles in the order SeatRole lists them: secretary first, inspection commission last.
+    order = {role: i for i, role in enumerate(SeatRole)}
+    return sorted(seats, key=lambda s: (order[s.role], s.person.sort_key))
 
 
 @dataclass(frozen=True)

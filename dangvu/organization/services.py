@@ -17,7 +17,7 @@ from dangvu.core.services import printable_password
 from dangvu.core.vietnamese import fold, name_sort_key, normalize_name
 
 from . import rules
-from .choices import AccessRole, SeatRole
+from .choices import AccessRole, OrgKind, SeatRole
 from .models import CommitteeSeat, Organization, Person, RoleGrant
 
 
@@ -35,8 +35,6 @@ def _check_placement(kind: str, parent: Organization | None) -> None:
 
 
 def _kind_label(kind: str) -> str:
-    from .choices import OrgKind
-
     return str(OrgKind(kind).label)
 
 

@@ -138,3 +138,14 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
         timeout=120,
     )
     assert result.returncode != 0 and "DANGVU_SECRET_KEY" in result.stderr
+
+
+def test_logging_in_leaves_no_history_row_but_a_password_change_does(world, client):
+    rows = world.office.history.count()
+    client.post(reverse("login"), {"username": "office", "password": "mat-khau-thu"})
+    assert world.office.history.count() == rows
+    client.post(reverse("password_change"), {
+        "old_password": "mat-khau-thu", "new_password1": "Trời xanh 2026!",
+        "new_password2": "Trời xanh 2026!"})
+    assert world.office.history.count() == rows + 1
+    assert world.office.history.latest().history_user == world.office

@@ -11,8 +11,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from dangvu.core import periods
 from dangvu.core.audit import system_actor
-from dangvu.core.periods import today
 from dangvu.demo import builders
 from dangvu.organization.models import Organization
 
@@ -35,7 +35,7 @@ class Command(BaseCommand):
             self._print_accounts(self._existing_accounts())
             return
         started = time.monotonic()
-        ctx = builders.DemoContext(rng=random.Random(seed), today=today or _today(), actor=None)
+        ctx = builders.DemoContext(rng=random.Random(seed), today=today or periods.today(), actor=None)
         with transaction.atomic():
             ctx.actor = system_actor()
             for build in builders.BUILDERS:
@@ -56,7 +56,3 @@ class Command(BaseCommand):
         self.stdout.write(f"Tài khoản mẫu (mật khẩu: {builders.DEMO_PASSWORD}):")
         for username, description in accounts:
             self.stdout.write(f"  {username:<16} {description}")
-
-
-def _today() -> date:
-    return today()
