@@ -148,7 +148,8 @@ def organization_delete(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def seat_create(request: HttpRequest, code: str) -> HttpResponse:
     org = selectors.organization_get(request.scope, code, MANAGE)
-    people = list(selectors.people_in(request.scope, org).filter(organization=org))
+    # Anyone whose record the subtree keeps: a cell secretary may also sit on the đảng ủy.
+    people = list(selectors.people_in(request.scope, org))
     form = SeatForm(
         request.POST or None, people=people, initial={"term_start": periods.today(), "part_time": True}
     )

@@ -144,8 +144,13 @@ def test_logging_in_leaves_no_history_row_but_a_password_change_does(world, clie
     rows = world.office.history.count()
     client.post(reverse("login"), {"username": "office", "password": "mat-khau-thu"})
     assert world.office.history.count() == rows
-    client.post(reverse("password_change"), {
-        "old_password": "mat-khau-thu", "new_password1": "Trời xanh 2026!",
-        "new_password2": "Trời xanh 2026!"})
+    client.post(
+        reverse("password_change"),
+        {
+            "old_password": "mat-khau-thu",
+            "new_password1": "Trời xanh 2026!",
+            "new_password2": "Trời xanh 2026!",
+        },
+    )
     assert world.office.history.count() == rows + 1
     assert world.office.history.latest().history_user == world.office

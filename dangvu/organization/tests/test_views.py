@@ -296,3 +296,31 @@ def test_a_secretary_gets_no_link_to_the_committee_above(world, as_user):
     assert reverse("organization:detail", args=["DU"]).encode() not in text
     office = as_user(world.office).get(reverse("organization:detail", args=["CB-A"])).content
     assert reverse("organization:detail", args=["DU"]).encode() in office
+
+
+def test_a_cell_secretary_can_be_given_a_seat_on_the_committee_above(world, as_user):
+    response = as_user(world.office).post(
+        reverse("organization:seat_create", args=["DU"]),
+        {
+            "person": world.secretary_a_person.pk,
+            "role": "committee_member",
+            "term_start": "01/07/2025",
+            "part_time": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert world.secretary_a_person.seats.filter(organization=world.root).exists()
+
+
+def test_a_seat_cannot_be_given_to_someone_outside_the_subtree(world, as_user):
+    response = as_user(world.office).post(
+        reverse("organization:seat_create", args=["CB-A"]),
+        {
+            "person": world.member_b_person.pk,
+            "role": "committee_member",
+            "term_start": "01/07/2025",
+            "part_time": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert not world.member_b_person.seats.exists()
