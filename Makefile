@@ -5,7 +5,7 @@ DANGVU := .venv/bin/dangvu
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install demo serve migrate test lint messages bench clean
+.PHONY: help install demo serve migrate test lint messages bench clean lock
 
 help:
 	@echo "make demo     build everything, load the demo data and serve http://$(HOST):$(PORT)"
@@ -40,3 +40,7 @@ bench: install
 
 clean:
 	rm -rf .venv node_modules static/vendor .pytest_cache .ruff_cache
+
+lock: install
+	.venv/bin/uv pip compile requirements.in -o requirements.lock --python-version 3.12 -q
+	.venv/bin/uv pip compile requirements-dev.in -c requirements.lock -o requirements-dev.lock --python-version 3.12 -q

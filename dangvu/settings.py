@@ -163,6 +163,9 @@ AXES_COOLOFF_TIME = env_int("DANGVU_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "core/lockout.html"
 AXES_RESET_ON_SUCCESS = True
+# Behind one reverse proxy the client's address is the last X-Forwarded-For entry (core.security).
+DANGVU_BEHIND_PROXY = env_bool("DANGVU_BEHIND_PROXY", False)
+AXES_CLIENT_IP_CALLABLE = "dangvu.core.security.client_ip"
 
 # Vietnamese whatever the browser says: no LocaleMiddleware; a user may choose English for themself.
 LANGUAGE_CODE = "vi"
@@ -174,7 +177,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
@@ -189,9 +192,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 
-# Uploads are refused above this size (bytes); imports set their own, smaller, limits.
+# A request body (other than file uploads) above this size is refused; file uploads get their own
+# size and type checks where a feature accepts them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -225,7 +228,7 @@ if PRODUCTION:
     if not SECURE_HSTS_PRELOAD:
         # The browsers' preload list is for public domains; an intranet install opts in or not.
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
-    if env_bool("DANGVU_BEHIND_PROXY", False):
+    if DANGVU_BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Personal data never goes to logs: errors are logged by path and type, not with request bodies.
@@ -238,7 +241,6 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
-NINJA_PAGINATION_MAX_LIMIT = 500
 
 # Product settings for points the rules leave to the committee (shared/domain/rules.md).
 DANGVU_CELL_COMMITTEE_MAX = 7  # rules §9.6: a chi ủy has at most 7 members

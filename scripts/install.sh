@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="$(scripts/find-python.sh)"
+# Production machines get the runtime lock only; everywhere else the test tools come too.
+LOCK=requirements-dev.lock
+[ "${DANGVU_ENV:-development}" = production ] && LOCK=requirements.lock
 if [ -x .venv/bin/python ] && ! .venv/bin/python -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)'; then
   echo "Replacing .venv: it was built with a Python older than 3.12."
   rm -rf .venv
@@ -14,11 +17,11 @@ if [ ! -x .venv/bin/uv ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check uv==0.13.9 || true
 fi
 if [ -x .venv/bin/uv ]; then
-  .venv/bin/uv pip install -q --python .venv/bin/python -r requirements.lock
+  .venv/bin/uv pip install -q --python .venv/bin/python -r "$LOCK"
   .venv/bin/uv pip install -q --python .venv/bin/python --no-deps -e .
 else
   echo "uv is unavailable; installing with pip (slower)."
-  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.lock
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r "$LOCK"
   .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
 fi
 

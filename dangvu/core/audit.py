@@ -57,6 +57,12 @@ def update_versioned(
     cannot both succeed.
     """
     model = type(instance)
+    changes = {f: v for f, v in changes.items() if getattr(instance, f) != v}
+    if not changes:  # nothing to write: only check that the form was not stale
+        current = model._base_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
+        if current != expected_version:
+            raise StaleVersionError(current or 0)
+        return instance
     claimed = model._base_manager.filter(pk=instance.pk, version=expected_version).update(
         version=F("version") + 1
     )

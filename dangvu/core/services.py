@@ -2,6 +2,7 @@
 
 import secrets
 
+from axes.utils import reset as axes_reset
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ def password_reset(*, actor, user) -> str:
     save_audited(
         user, actor=actor, reason="password reset", update_fields=["password", "must_change_password"]
     )
+    axes_reset(username=user.username)  # a locked-out user gets in with the new password at once
     return password
 
 

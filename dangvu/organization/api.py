@@ -1,11 +1,13 @@
 """REST API of the organisation app: the same selectors and services as the pages, same scopes."""
 
 from datetime import date
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
+from pydantic import StrictBool
 
 from dangvu.core import metrics, periods
 from dangvu.core.access import MANAGE
@@ -38,8 +40,10 @@ class OrganizationOut(Schema):
 
 
 class OrganizationPatch(Schema):
+    """Only the fields sent are changed; null clears a date but is not a name."""
+
     version: int
-    name: str | None = None
+    name: Annotated[str, Field(min_length=1, max_length=255)] = None  # type: ignore[assignment]
     active_from: date | None = None
     active_to: date | None = None
 
@@ -65,11 +69,13 @@ class SeatOut(Schema):
 
 
 class SeatPatch(Schema):
+    """Only the fields sent are changed; null clears the end of the term and nothing else."""
+
     version: int
-    role: SeatRole | None = None
-    term_start: date | None = None
+    role: SeatRole = None  # type: ignore[assignment]
+    term_start: date = None  # type: ignore[assignment]
     term_end: date | None = None
-    part_time: bool | None = None
+    part_time: StrictBool = None  # type: ignore[assignment]
 
 
 ERRORS = {404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -84,7 +90,7 @@ def _refused(exc: Exception) -> Status:
 @router.get("/organizations", response=list[OrganizationOut])
 @paginate(PageNumberPagination)
 def organization_list(request):
-    return selectors.organizations_visible(request.scope).select_related("parent").order_by("path")
+    return selectors.organizations_visible(request.scope).select_related("parent").order_by("depth", "code")
 
 
 @router.get("/organizations/{code}", response={200: OrganizationOut, 404: ErrorOut})
@@ -127,6 +133,8 @@ def annual_report(request, year: int, org: str | None = None, as_of: date | None
     """The annual figures document of the metric contract, for an organisation the user sees."""
     if not 1930 <= year <= 2100:
         return Status(422, {"detail": "year out of range"})
+    if as_of is not None and as_of.year < year:
+        return Status(422, {"detail": "as_of is before the year"})
     if org is None:
         tops = selectors.top_organizations(request.scope)
         if len(tops) != 1:

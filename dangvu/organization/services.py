@@ -56,6 +56,8 @@ def organization_create(
     active_to: date | None = None,
 ) -> Organization:
     code, name = code.strip().upper(), normalize_name(name)
+    if not code or not name:
+        raise ValidationError(_("The code and the name are required."))
     _check_placement(kind, parent)
     _check_dates(active_from, active_to, _("The end date is before the start date."))
     if Organization.all_objects.filter(code=code).exists():
@@ -85,6 +87,8 @@ def organization_update(
             raise ValidationError(_("The code %(code)s is already used.") % {"code": changes["code"]})
     if "name" in changes:
         changes["name"] = normalize_name(changes["name"])
+        if not changes["name"]:
+            raise ValidationError(_("The name is required."))
     new_parent = changes.get("parent", organization.parent)
     kind = changes.get("kind", organization.kind)
     _check_placement(kind, new_parent)
@@ -117,7 +121,10 @@ def organization_delete(*, actor, organization: Organization, expected_version: 
         raise ValidationError(_("Delete or move the organisations under it first."))
     if organization.seats.exists() or organization.people.exists():
         raise ValidationError(
-            _("This organisation still has committee seats or people; end or move them first.")
+            _(
+                "This organisation has committee seats or people records, so it is not deleted. "
+                "An organisation that stopped working is kept with the date it ended."
+            )
         )
     soft_delete(organization, actor=actor, expected_version=expected_version)
 

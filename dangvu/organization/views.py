@@ -68,6 +68,7 @@ def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_manage": request.scope.covers(org.path, MANAGE),
             "parent_visible": org.parent is not None and request.scope.covers(org.parent.path),
             "can_add_child": bool(rules.allowed_child_kinds(org.kind)),
+            "today": today,
         },
     )
 

@@ -154,3 +154,22 @@ def test_logging_in_leaves_no_history_row_but_a_password_change_does(world, clie
     )
     assert world.office.history.count() == rows + 1
     assert world.office.history.latest().history_user == world.office
+
+
+def test_a_password_reset_by_the_office_lifts_a_lockout(world, client, settings):
+    from dangvu.core.services import password_reset
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "member_a", "password": "sai"})
+    password = password_reset(actor=world.office, user=world.member_a)
+    response = client.post(reverse("login"), {"username": "member_a", "password": password})
+    assert response.status_code == 302
+
+
+def test_behind_the_proxy_the_client_is_the_address_the_proxy_saw(rf, settings):
+    from dangvu.core.security import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
+    assert client_ip(request) == "10.0.0.1"  # not behind a proxy: the header is not trusted
+    settings.DANGVU_BEHIND_PROXY = True
+    assert client_ip(request) == "203.0.113.9"  # a forged first entry is ignored

@@ -116,3 +116,53 @@ def test_the_command_and_the_api_print_the_same_document(world, as_user, capsys)
         .json()
     )
     assert printed == body
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"version": 1, "name": None},
+        {"version": 1, "name": "   "},
+        {"version": 1, "name": ""},
+        {"version": "một", "name": "X"},
+        {"name": "X"},
+        {"version": 1, "active_from": "31/02/2026"},
+    ],
+)
+def test_bad_organisation_input_is_422_and_changes_nothing(world, as_user, payload):
+    response = _patch(as_user(world.office), "/api/v1/organizations/CB-B", payload)
+    assert response.status_code == 422
+    org = Organization.objects.get(code="CB-B")
+    assert (org.name, org.version) == ("Chi bộ B", 1)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"version": 1, "term_start": None},
+        {"version": 1, "part_time": None},
+        {"version": 1, "part_time": "có"},
+        {"version": 1, "role": "emperor"},
+        {"version": 1, "role": None},
+        {"version": 1, "term_end": "2020-01-01"},
+    ],
+)
+def test_bad_seat_input_is_422_and_changes_nothing(world, as_user, payload):
+    seat = CommitteeSeat.objects.get(person=world.secretary_a_person)
+    response = _patch(as_user(world.office), f"/api/v1/seats/{seat.pk}", payload)
+    assert response.status_code == 422
+    seat.refresh_from_db()
+    assert seat.version == 1 and seat.term_end is None
+
+
+def test_a_write_that_changes_nothing_keeps_the_version(world, as_user):
+    response = _patch(as_user(world.office), "/api/v1/organizations/CB-B", {"version": 1, "name": "Chi bộ B"})
+    assert response.status_code == 200 and response.json()["version"] == 1
+    assert Organization.objects.get(code="CB-B").history.count() == 1
+
+
+def test_annual_report_refuses_an_as_of_date_before_the_year(world, as_user):
+    response = as_user(world.office).get(
+        "/api/v1/reports/annual", {"year": 2026, "org": "DU", "as_of": "2025-06-30"}
+    )
+    assert response.status_code == 422

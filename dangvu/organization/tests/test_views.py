@@ -324,3 +324,18 @@ def test_a_seat_cannot_be_given_to_someone_outside_the_subtree(world, as_user):
     )
     assert response.status_code == 200
     assert not world.member_b_person.seats.exists()
+
+
+def test_a_dissolved_cell_is_marked_in_the_tree(world, as_user):
+    from dangvu.testing import make_org
+
+    make_org(
+        world.admin,
+        "CB-CU",
+        parent=world.root,
+        name="Chi bộ Cũ",
+        active_from=date(2010, 1, 1),
+        active_to=date(2024, 6, 30),
+    )
+    text = as_user(world.office).get(reverse("organization:detail", args=["DU"])).content.decode()
+    assert "đã giải thể 30/06/2024" in text

@@ -27,6 +27,8 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="compute as this login sees it (default: everything)")
 
     def handle(self, *args, year: int, org: str | None, as_of: date | None, user: str | None, **options):
+        if as_of is not None and as_of.year < year:
+            raise CommandError("--as-of không được trước năm báo cáo.")
         scope = self._scope(user)
         try:
             organization = self._organization(scope, org)
