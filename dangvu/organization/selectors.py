@@ -179,3 +179,11 @@ def grant_get(scope: Scope, pk: int, action: str = MANAGE) -> RoleGrant:
     return access.get_for_user_or_404(
         RoleGrant.objects.select_related("user", "organization"), scope, action, pk=pk
     )
+
+
+def login_get(scope: Scope, username: str, action: str = MANAGE):
+    """A login whose person record is in the scope for `action`; None for any other name, so that
+    the office cannot find out which logins exist elsewhere."""
+    people = access.restrict(Person.objects.filter(user__username=username.strip()), scope, action)
+    person = people.select_related("user").first()
+    return person.user if person else None

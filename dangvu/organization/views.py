@@ -1,7 +1,6 @@
 """Organisation pages: thin views over selectors and services, every read through core.access."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangvu.core import access, metrics, periods
+from dangvu.core import metrics, periods
 from dangvu.core.access import MANAGE
 from dangvu.core.audit import StaleVersionError, history_entries
 from dangvu.core.services import password_reset as reset_password
@@ -130,20 +129,33 @@ def organization_edit(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def organization_delete(request: HttpRequest, code: str) -> HttpResponse:
     org = selectors.organization_get(request.scope, code, MANAGE)
+    done = _apply_versioned(
+        request,
+        lambda version: services.organization_delete(
+            actor=request.user, organization=org, expected_version=version
+        ),
+        success=_("Organisation %(name)s deleted.") % {"name": org.name},
+    )
+    if not done:
+        return redirect("organization:detail", code=org.code)
+    if org.parent and request.scope.covers(org.parent.path):
+        return redirect("organization:detail", code=org.parent.code)
+    return redirect("home")
+
+
+def _apply_versioned(request: HttpRequest, write, *, success: str) -> bool:
+    """Run a delete-like write at the version the page showed; tell the user how it went."""
     form = VersionOnlyForm(request.POST)
-    if form.is_valid():
-        try:
-            services.organization_delete(
-                actor=request.user, organization=org, expected_version=form.cleaned_data["version"]
-            )
-        except (ValidationError, StaleVersionError) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-        else:
-            messages.success(request, _("Organisation %(name)s deleted.") % {"name": org.name})
-            if org.parent and request.scope.covers(org.parent.path):
-                return redirect("organization:detail", code=org.parent.code)
-            return redirect("home")
-    return redirect("organization:detail", code=org.code)
+    if not form.is_valid():
+        messages.error(request, _("The form was incomplete; nothing was changed."))
+        return False
+    try:
+        write(form.cleaned_data["version"])
+    except (ValidationError, StaleVersionError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return False
+    messages.success(request, success)
+    return True
 
 
 @login_required
@@ -210,14 +222,11 @@ def seat_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def seat_delete(request: HttpRequest, pk: int) -> HttpResponse:
     seat = selectors.seat_get(request.scope, pk, MANAGE)
-    form = VersionOnlyForm(request.POST)
-    if form.is_valid():
-        try:
-            services.seat_delete(actor=request.user, seat=seat, expected_version=form.cleaned_data["version"])
-        except StaleVersionError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Seat removed."))
+    _apply_versioned(
+        request,
+        lambda version: services.seat_delete(actor=request.user, seat=seat, expected_version=version),
+        success=_("Seat removed."),
+    )
     return redirect("organization:detail", code=seat.organization.code)
 
 
@@ -270,7 +279,7 @@ def roles(request: HttpRequest, code: str) -> HttpResponse:
     org = selectors.organization_get(request.scope, code, MANAGE)
     form = RoleGrantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = _user_in_scope(request, form.cleaned_data["username"])
+        user = selectors.login_get(request.scope, form.cleaned_data["username"])
         if user is None:
             form.add_error("username", _("No login with this name in your organisations."))
         else:
@@ -286,27 +295,13 @@ def roles(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _user_in_scope(request: HttpRequest, username: str):
-    """A login whose person the office manages; others are treated as unknown."""
-    user = get_user_model().objects.filter(username=username.strip()).first()
-    if user is None:
-        return None
-    person = access.restrict(selectors.Person.objects.filter(user=user), request.scope, MANAGE).first()
-    return user if person else None
-
-
 @login_required
 @require_POST
 def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     grant = selectors.grant_get(request.scope, pk, MANAGE)
-    form = VersionOnlyForm(request.POST)
-    if form.is_valid():
-        try:
-            services.role_revoke(
-                actor=request.user, grant=grant, expected_version=form.cleaned_data["version"]
-            )
-        except StaleVersionError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Role revoked."))
+    _apply_versioned(
+        request,
+        lambda version: services.role_revoke(actor=request.user, grant=grant, expected_version=version),
+        success=_("Role revoked."),
+    )
     return redirect("organization:roles", code=grant.organization.code)

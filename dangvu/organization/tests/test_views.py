@@ -339,3 +339,9 @@ def test_a_dissolved_cell_is_marked_in_the_tree(world, as_user):
     )
     text = as_user(world.office).get(reverse("organization:detail", args=["DU"])).content.decode()
     assert "đã giải thể 30/06/2024" in text
+
+
+def test_a_delete_without_its_version_changes_nothing(world, as_user):
+    response = as_user(world.office).post(reverse("organization:delete", args=["CB-C"]), {}, follow=True)
+    assert Organization.objects.filter(code="CB-C").exists()
+    assert "chưa có gì được thay đổi" in response.content.decode()
