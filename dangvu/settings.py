@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "dangvu.core",
     "dangvu.organization",
+    "dangvu.members",
     "dangvu.demo",
 ]
 

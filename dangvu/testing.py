@@ -118,3 +118,27 @@ def make_world() -> World:
         member_a_person=member_a,
         member_b_person=member_b,
     )
+
+
+def make_member(
+    actor,
+    cell: Organization,
+    full_name: str,
+    *,
+    born=date(1980, 5, 1),
+    decision=date(2010, 3, 1),
+    ceremony=date(2010, 3, 20),
+    recognition=date(2011, 3, 25),
+    **fields,
+):
+    """A member of `cell` with the usual admission events (recorded history)."""
+    from dangvu.members import services as member_services
+
+    return member_services.member_create(
+        actor=actor,
+        cell=cell,
+        full_name=full_name,
+        date_of_birth=born,
+        admission=member_services.AdmissionDates(decision, ceremony, recognition),
+        **fields,
+    )

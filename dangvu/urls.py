@@ -16,5 +16,6 @@ urlpatterns = [
     path("ca-nhan/", core_views.profile, name="profile"),
     path("ca-nhan/ngon-ngu/", core_views.language_set, name="language_set"),
     path("", include("dangvu.organization.urls")),
+    path("", include("dangvu.members.urls")),
     path("api/v1/", api.urls),
 ]

@@ -22,6 +22,7 @@ from .periods import today
 
 VIEW = "view"
 MANAGE = "manage"  # the office: create and change records, accounts and roles in the subtree
+RECORDS = "records"  # a cell's secretary and chi ủy: keep the member records of their cell
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,8 @@ class Scope:
     is_system: bool = False
 
     def paths_for(self, action: str) -> frozenset[str]:
-        return self.paths.get(action, frozenset())
+        """Paths held for `action`; whoever manages a subtree may do everything in it."""
+        return self.paths.get(action, frozenset()) | self.paths.get(MANAGE, frozenset())
 
     def covers(self, path: str, action: str = VIEW) -> bool:
         """Whether the organisation at `path` lies in a subtree the user holds for `action`."""
@@ -69,8 +71,10 @@ def scope_for(user, on: date | None = None) -> Scope:
         for action, path in pairs:
             by_action.setdefault(action, set()).add(path)
         person_ids.update(persons)
-    # Whoever manages a subtree also sees it.
-    by_action.setdefault(VIEW, set()).update(by_action.get(MANAGE, set()))
+    # Whoever may act on a subtree also sees it.
+    for action, paths in list(by_action.items()):
+        if action != VIEW:
+            by_action.setdefault(VIEW, set()).update(paths)
     return Scope(
         paths=MappingProxyType({a: frozenset(_minimal(p)) for a, p in by_action.items()}),
         person_ids=frozenset(person_ids),

@@ -140,3 +140,11 @@ def _field_label(instance: models.Model, name: str) -> str:
         return str(instance._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:  # a field removed since the row was written
         return name
+
+
+def personal_data_shown(*, user, record: models.Model, path: str) -> None:
+    """Log that `user` was shown the sensitive personal data of `record` (least privilege: only
+    those who keep the record see it, and every showing is kept)."""
+    from .models import PersonalDataAccess
+
+    PersonalDataAccess.objects.create(user=user, record=f"{record._meta.label}:{record.pk}", path=path[:255])

@@ -59,3 +59,19 @@ class PartyRecord(models.Model):
     class Meta:
         abstract = True
         base_manager_name = "all_objects"
+
+
+class PersonalDataAccess(models.Model):
+    """Who was shown whose sensitive personal data (citizen ID, health, family), and when."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    record = models.CharField(max_length=64)  # "<app>.<model>:<pk>"
+    path = models.CharField(max_length=255)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.record} {self.at:%Y-%m-%d %H:%M}"

@@ -15,6 +15,7 @@ from dangvu.organization.choices import AccessRole, OrgKind, SeatRole
 from dangvu.organization.models import Organization, Person
 
 from . import names
+from .members import build_member
 
 ROOT_CODE = "DU-VUSTA"
 ROOT_NAME = "Đảng bộ Liên hiệp các Hội Khoa học và Kỹ thuật Việt Nam"
@@ -26,9 +27,15 @@ class DemoContext:
     rng: random.Random
     today: date
     actor: object
+    members: int = 2000  # about this many member records
     root: Organization | None = None
     cells: list[Organization] = field(default_factory=list)
     accounts: list[tuple[str, str]] = field(default_factory=list)  # (username, what it shows)
+    serial: int = 0
+
+    def next_serial(self) -> int:
+        self.serial += 1
+        return self.serial
 
 
 def term_starts(today: date) -> tuple[date, date]:
@@ -48,7 +55,7 @@ def random_name(rng: random.Random) -> str:
 
 def build_organizations(ctx: DemoContext) -> None:
     """One root committee, 4 partial committees of 6 cells, 36 attached cells: 60 cells, 3 levels."""
-    founded = date(2010, 1, 1)
+    founded = date(1958, 1, 1)  # members were admitted from 1958 on
     ctx.root = org_services.organization_create(
         actor=ctx.actor,
         parent=None,
@@ -77,7 +84,7 @@ def build_organizations(ctx: DemoContext) -> None:
 
 def _cell(ctx: DemoContext, parent: Organization, number: int, name: str) -> Organization:
     # One cell founded this year and one dissolved last year, so the yearly counts differ.
-    active_from, active_to = date(2010, 1, 1), None
+    active_from, active_to = date(1958, 1, 1), None
     if number == 59:
         active_from = date(ctx.today.year, 3, 1)
     if number == 60:
@@ -126,8 +133,8 @@ def _committee(
     roles += (
         [SeatRole.INSPECTION_CHAIR] + [SeatRole.INSPECTION_MEMBER] * (inspection - 1) if inspection else []
     )
-    for role in roles[: size + inspection]:
-        person = org_services.person_create(actor=ctx.actor, organization=org, full_name=random_name(ctx.rng))
+    roles = roles[: size + inspection]
+    for role, person in zip(roles, _seat_people(ctx, org, start, len(roles)), strict=True):
         org_services.seat_create(
             actor=ctx.actor,
             person=person,
@@ -139,11 +146,33 @@ def _committee(
         )
 
 
-def build_people(ctx: DemoContext) -> None:
-    """Other people whose records the cells keep (members come with the member records)."""
-    for cell in ctx.cells:
-        for _ in range(ctx.rng.randint(3, 12)):
-            org_services.person_create(actor=ctx.actor, organization=cell, full_name=random_name(ctx.rng))
+def _seat_people(ctx: DemoContext, org: Organization, start: date, count: int) -> list[Person]:
+    """Official members of the organisation's cells still active, else new people."""
+    candidates = list(
+        Person.objects.filter(
+            organization__path__startswith=org.path,
+            member__periods__end__isnull=True,
+            member__periods__recognised_on__lt=start,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    chosen = ctx.rng.sample(candidates, min(count, len(candidates)))
+    while len(chosen) < count:
+        chosen.append(
+            org_services.person_create(actor=ctx.actor, organization=org, full_name=random_name(ctx.rng))
+        )
+    return chosen
+
+
+def build_members(ctx: DemoContext) -> None:
+    """About `ctx.members` member records spread over the cells, with their life events."""
+    active = [c for c in ctx.cells if c.active_to is None]
+    weights = [ctx.rng.randint(15, 50) for _ in ctx.cells]
+    scale = ctx.members / sum(weights)
+    for cell, weight in zip(ctx.cells, weights, strict=True):
+        for _ in range(max(3, round(weight * scale))):
+            build_member(ctx, cell, active)
 
 
 def build_accounts(ctx: DemoContext) -> None:
@@ -163,10 +192,22 @@ def build_accounts(ctx: DemoContext) -> None:
     )
     secretary = _seat_holder(cell_a, SeatRole.SECRETARY, current)
     _login(ctx, secretary, "bithu.cb02", f"Bí thư {cell_a.name}")
-    member_a = Person.objects.filter(organization=cell_a, seats__isnull=True).first()
-    _login(ctx, member_a, "dangvien.cb02", f"Đảng viên {cell_a.name} (hồ sơ của mình)")
-    member_b = Person.objects.filter(organization=cell_b, seats__isnull=True).first()
-    _login(ctx, member_b, "dangvien.cb03", f"Đảng viên {cell_b.name} (hồ sơ của mình)")
+    _login(ctx, _plain_member(ctx, cell_a), "dangvien.cb02", f"Đảng viên {cell_a.name} (hồ sơ của mình)")
+    _login(ctx, _plain_member(ctx, cell_b), "dangvien.cb03", f"Đảng viên {cell_b.name} (hồ sơ của mình)")
+
+
+def _plain_member(ctx: DemoContext, cell: Organization) -> Person:
+    """An active member of the cell without a seat (made if the cell has none)."""
+    found = (
+        Person.objects.filter(organization=cell, seats__isnull=True, member__periods__end__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+    while found is None:
+        member = build_member(ctx, cell, [cell])
+        if member.periods.filter(end__isnull=True).exists():
+            found = member.person
+    return found
 
 
 def _seat_holder(org: Organization, role: str, term_start: date) -> Person:
@@ -184,4 +225,4 @@ def _login(ctx: DemoContext, person: Person, username: str, description: str) ->
     ctx.accounts.append((username, description))
 
 
-BUILDERS = [build_organizations, build_committees, build_people, build_accounts]
+BUILDERS = [build_organizations, build_members, build_committees, build_accounts]

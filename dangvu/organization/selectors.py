@@ -8,11 +8,11 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from dangvu.core import access
-from dangvu.core.access import MANAGE, VIEW, Scope
+from dangvu.core.access import MANAGE, RECORDS, VIEW, Scope
 from dangvu.core.vietnamese import fold
 
 from . import rules
-from .choices import COMMITTEE_ROLES, AccessRole, SeatRole
+from .choices import CELL_KINDS, COMMITTEE_ROLES, AccessRole, SeatRole
 from .models import CommitteeSeat, Organization, Person, RoleGrant
 
 GRANT_ACTIONS = {
@@ -33,7 +33,8 @@ def scope_source(user, on: date):
     """This app's part of a user's scope (core.access): granted roles and current seats.
 
     A seat gives read access to the organisation it sits on (a cell secretary sees their cell) for
-    as long as the term lasts; the office's grants give what they name.
+    as long as the term lasts, and a seat on a cell's committee lets its holder keep the cell's
+    member records; the office's grants give what they name.
     """
     pairs: list[tuple[str, str]] = []
     if user.is_superuser:
@@ -47,8 +48,11 @@ def scope_source(user, on: date):
         person__user=user,
         person__deleted_at__isnull=True,
         organization__deleted_at__isnull=True,
-    ).values_list("organization__path", flat=True)
-    pairs.extend((VIEW, path) for path in seats)
+    ).values_list("organization__path", "organization__kind", "role")
+    for path, kind, role in seats:
+        pairs.append((VIEW, path))
+        if kind in CELL_KINDS and role in COMMITTEE_ROLES:
+            pairs.append((RECORDS, path))  # the chi ủy keeps its cell's member records
     person_ids = Person.objects.filter(user=user).values_list("pk", flat=True)
     return pairs, list(person_ids)
 
@@ -187,3 +191,8 @@ def login_get(scope: Scope, username: str, action: str = MANAGE):
     people = access.restrict(Person.objects.filter(user__username=username.strip()), scope, action)
     person = people.select_related("user").first()
     return person.user if person else None
+
+
+def own_person(scope: Scope) -> Person:
+    """The user's own person record (the first, if the office linked several)."""
+    return Person.objects.filter(pk__in=scope.person_ids).order_by("pk").first()

@@ -147,6 +147,26 @@ def person_create(
     return person
 
 
+@transaction.atomic
+def person_update(*, actor, person: Person, **changes) -> Person:
+    """Change a person's name or date of birth (audited); the sort key and search text follow."""
+    if "full_name" in changes:
+        changes["full_name"] = normalize_name(changes["full_name"])
+        if not changes["full_name"]:
+            raise ValidationError(_("The full name is required."))
+        changes["sort_key"] = name_sort_key(changes["full_name"])
+        changes["search_text"] = fold(changes["full_name"])
+    return update_versioned(person, actor=actor, expected_version=person.version, changes=changes)
+
+
+@transaction.atomic
+def person_move(*, actor, person: Person, organization_id: int) -> Person:
+    """The organisation that keeps the person's record changes (a member moved to another cell)."""
+    return update_versioned(
+        person, actor=actor, expected_version=person.version, changes={"organization_id": organization_id}
+    )
+
+
 def _check_seat(organization: Organization, role: str, term_start: date, term_end: date | None) -> None:
     _check_dates(term_start, term_end, _("The term ends before it starts."))
     if role not in SeatRole.values:

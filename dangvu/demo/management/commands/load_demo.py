@@ -22,6 +22,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2024)
+        parser.add_argument("--members", type=int, default=2000, help="about this many members")
         parser.add_argument(
             "--today",
             type=date.fromisoformat,
@@ -29,13 +30,15 @@ class Command(BaseCommand):
             help="the date the demo is built for (YYYY-MM-DD), default today",
         )
 
-    def handle(self, *args, seed: int, today: date | None, **options):
+    def handle(self, *args, seed: int, today: date | None, members: int, **options):
         if Organization.all_objects.filter(code=builders.ROOT_CODE).exists():
             self.stdout.write("Dữ liệu mẫu đã có sẵn; không nạp lại.")
             self._print_accounts(self._existing_accounts())
             return
         started = time.monotonic()
-        ctx = builders.DemoContext(rng=random.Random(seed), today=today or periods.today(), actor=None)
+        ctx = builders.DemoContext(
+            rng=random.Random(seed), today=today or periods.today(), actor=None, members=members
+        )
         with transaction.atomic():
             ctx.actor = system_actor()
             for build in builders.BUILDERS:

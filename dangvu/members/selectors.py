@@ -1,0 +1,168 @@
+"""Reads of member records, always from the user's scope; lists cost a fixed number of queries."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext_lazy as _
+
+from dangvu.core import access
+from dangvu.core.access import VIEW, Scope
+from dangvu.core.vietnamese import fold
+from dangvu.organization.models import Organization
+
+from . import rules
+from .choices import EventKind, Status
+from .models import Member, MemberEvent, MembershipPeriod
+
+
+def scope_source(user, on: date):
+    """Members have no extra scope: their own record comes through their Person."""
+    return [], []
+
+
+def covering(on: date, prefix: str = "") -> Q:
+    """Periods active on `on`: start inclusive, end exclusive."""
+    return Q(**{f"{prefix}start__lte": on}) & (
+        Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gt": on})
+    )
+
+
+def exempt_on(on: date, member_ref: str = "pk"):
+    """An exemption from A to B covers A and B (metrics.md)."""
+    return Exists(
+        MemberEvent.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on),
+            member=OuterRef(member_ref),
+            kind=EventKind.EXEMPTION,
+            date__lte=on,
+        )
+    )
+
+
+def with_status(members: QuerySet[Member], on: date) -> QuerySet[Member]:
+    """Annotate what the status on `on` needs, in the same query (no query per row)."""
+    current = MembershipPeriod.objects.filter(covering(on), member=OuterRef("pk"))
+    latest = MembershipPeriod.objects.filter(member=OuterRef("pk"), start__lte=on).order_by("-start")
+    return members.annotate(
+        active_since=Subquery(current.values("start")[:1]),
+        recognised_on=Subquery(current.values("recognised_on")[:1]),
+        last_end_reason=Subquery(latest.values("end_reason")[:1]),
+        is_exempt=exempt_on(on),
+    )
+
+
+def status_of(member: Member, on: date) -> str:
+    """The status from `with_status` annotations."""
+    if member.active_since:
+        recognised = member.recognised_on is not None and member.recognised_on <= on
+        return Status.OFFICIAL if recognised else Status.PROBATIONARY
+    if member.last_end_reason:
+        return member.last_end_reason
+    return Status.AWAITING_CEREMONY if member.first_decision_on else Status.UNKNOWN
+
+
+@dataclass(frozen=True)
+class MemberFilters:
+    """What the member list may be filtered by; every field optional."""
+
+    query: str = ""
+    status: str = ""  # active, probationary, official, exempt, deceased, left, transferred_out
+    gender: str = ""
+    age_from: int | None = None
+    age_to: int | None = None
+    party_age_from: int | None = None
+    party_age_to: int | None = None
+
+
+REGISTERS = {
+    # slug: (status filter, title) — the registers of rules.md §9.5 that follow from the data
+    "dang-vien": ("active", _("Register of Party members")),
+    "du-bi": ("probationary", _("Register of probationary members")),
+    "tu-tran": ("deceased", _("Register of deceased members")),
+    "ra-khoi-dang": ("left", _("Register of members who left the Party")),
+    "mien-sinh-hoat": ("exempt", _("Members exempt from Party work and meetings")),
+}
+
+
+def member_list(
+    scope: Scope,
+    organization: Organization,
+    filters: MemberFilters,
+    *,
+    on: date,
+    after: tuple[str, int] | None = None,
+    limit: int = 50,
+) -> list[Member]:
+    """One page of members kept in the subtree, in Vietnamese name order, keyset-paginated by
+    (sort key, id): one query whatever the page."""
+    members = access.restrict(Member.objects.all(), scope, VIEW).filter(
+        person__organization__path__startswith=organization.path
+    )
+    members = _filtered(with_status(members, on), filters, on)
+    if after:
+        key, pk = after
+        members = members.filter(Q(person__sort_key__gt=key) | Q(person__sort_key=key, pk__gt=pk))
+    rows = list(
+        members.select_related("person", "person__organization").order_by("person__sort_key", "pk")[
+            : limit + 1
+        ]
+    )
+    for row in rows:
+        row.status = status_of(row, on)
+    return rows
+
+
+def _filtered(members: QuerySet[Member], f: MemberFilters, on: date) -> QuerySet[Member]:
+    for word in fold(f.query).split():
+        # Each query word is the start of a word of the name, accents and case ignored.
+        members = members.filter(
+            Q(person__search_text__startswith=word) | Q(person__search_text__contains=f" {word}")
+        )
+    members = _by_status(members, f.status, on)
+    if f.gender:
+        members = members.filter(gender=f.gender)
+    if f.age_from is not None:
+        members = members.filter(person__date_of_birth__lte=rules.add_months(on, -12 * f.age_from))
+    if f.age_to is not None:
+        members = members.filter(person__date_of_birth__gt=rules.add_months(on, -12 * (f.age_to + 1)))
+    if f.party_age_from is not None or f.party_age_to is not None:
+        members = members.filter(recognised_on__lte=on)
+    if f.party_age_from is not None:
+        members = members.filter(party_age_origin__lte=rules.add_months(on, -12 * f.party_age_from))
+    if f.party_age_to is not None:
+        members = members.filter(party_age_origin__gt=rules.add_months(on, -12 * (f.party_age_to + 1)))
+    return members
+
+
+def _by_status(members: QuerySet[Member], status: str, on: date) -> QuerySet[Member]:
+    active = Q(active_since__isnull=False)
+    return {
+        "": members,
+        "all": members,
+        "active": members.filter(active),
+        "probationary": members.filter(active).filter(
+            Q(recognised_on__isnull=True) | Q(recognised_on__gt=on)
+        ),
+        "official": members.filter(active, recognised_on__lte=on),
+        "exempt": members.filter(active, is_exempt=True),
+        "deceased": members.filter(~active, last_end_reason=Status.DECEASED),
+        "left": members.filter(~active, last_end_reason__in=[Status.REMOVED, Status.EXPELLED]),
+        "transferred_out": members.filter(~active, last_end_reason=Status.TRANSFERRED_OUT),
+    }.get(status, members.none())
+
+
+def member_get(scope: Scope, pk: int, action: str = VIEW) -> Member:
+    return access.get_for_user_or_404(
+        Member.objects.select_related("person", "person__organization", "person__user"), scope, action, pk=pk
+    )
+
+
+def events_of(member: Member) -> list[MemberEvent]:
+    return list(member.events.select_related("cell").order_by("date", "pk"))
+
+
+def event_get(scope: Scope, pk: int, action: str) -> MemberEvent:
+    return access.get_for_user_or_404(
+        MemberEvent.objects.select_related("member", "member__person"), scope, action, pk=pk
+    )
