@@ -1,7 +1,7 @@
 """Benchmarks of the foundation: `make bench` (or `.venv/bin/python bench/run.py`).
 
 1. `dangvu load_demo` into a fresh SQLite database (budget: under 2 minutes).
-2. The organisation page of the demo root (65 organisations): queries and time per request.
+2. The organisation page of the demo root and the member lists: queries and time per request.
 3. `dangvu report annual` for the demo root.
 
 Prints one line per figure; copy them into docs/performance.md with the date and machine.
@@ -60,7 +60,16 @@ def _page_figures() -> None:
     settings.ALLOWED_HOSTS = ["testserver"]
     client = Client()
     client.force_login(User.objects.get(username="vanphong"))
-    client.get("/to-chuc/DU-VUSTA/")  # warm caches and templates
+    for label, url in (
+        ("root organisation page (65 organisations, 2,000 members)", "/to-chuc/DU-VUSTA/"),
+        ("member list of the root, first page of 50", "/to-chuc/DU-VUSTA/dang-vien/"),
+        ("member list searched without accents", "/to-chuc/DU-VUSTA/dang-vien/?q=nguyen+thi"),
+    ):
+        _measure(client, connection, label, url)
+
+
+def _measure(client, connection, label: str, url: str) -> None:
+    client.get(url)  # warm caches and templates
     queries: list[str] = []
 
     def count(execute, sql, params, many, context):
@@ -68,15 +77,14 @@ def _page_figures() -> None:
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(count):
-        client.get("/to-chuc/DU-VUSTA/")
+        client.get(url)
     times = []
     for _ in range(20):
         started = time.perf_counter()
-        assert client.get("/to-chuc/DU-VUSTA/").status_code == 200
+        assert client.get(url).status_code == 200
         times.append(time.perf_counter() - started)
     print(
-        f"root organisation page (65 organisations): {len(queries)} queries, "
-        f"median {statistics.median(times) * 1000:.0f} ms over 20 requests"
+        f"{label}: {len(queries)} queries, median {statistics.median(times) * 1000:.0f} ms over 20 requests"
     )
 
 

@@ -33,6 +33,11 @@ MEMBER_FIELDS = [
     "family",
     "economy",
 ]
+NEW_ADMISSION_LABEL = _("A new admission, made now (not a past record)")
+NEW_ADMISSION_HELP = _(
+    "For a new admission the age rule (a full 18 to a full 60) is enforced; for a past record it "
+    "is only flagged."
+)
 DATE_FIELDS = {"youth_union_date": VNDateField, "card_issued_on": VNDateField}
 
 
@@ -57,6 +62,9 @@ class MemberCreateForm(MemberForm):
     admission_decision = VNDateField(label=_("Date of the admission decision"), required=False)
     ceremony = VNDateField(label=_("Date of the admission ceremony"), required=False)
     recognition = VNDateField(label=_("Date of the recognition decision"), required=False)
+    new_admission = forms.BooleanField(
+        label=NEW_ADMISSION_LABEL, required=False, help_text=NEW_ADMISSION_HELP
+    )
 
     field_order = [
         "full_name",
@@ -65,6 +73,7 @@ class MemberCreateForm(MemberForm):
         "admission_decision",
         "ceremony",
         "recognition",
+        "new_admission",
         *MEMBER_FIELDS,
     ]
 
@@ -102,6 +111,10 @@ class EventForm(forms.ModelForm):
             "cell": _("The cell admitted to, moved to or received in."),
             "end_date": _("For an exemption, a suspension or a temporary transfer."),
         }
+
+    new_admission = forms.BooleanField(
+        label=NEW_ADMISSION_LABEL, required=False, help_text=NEW_ADMISSION_HELP
+    )
 
     def __init__(self, *args, cells=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -211,3 +211,36 @@ def test_the_record_page_shows_party_age_and_what_is_missing(world, members, as_
     text = as_user(world.office).get(reverse("members:detail", args=[members[0].pk])).content
     text = text.decode()
     assert "Tuổi đảng" in text and "Số lý lịch" in text  # record number is missing
+
+
+def test_a_new_admission_outside_the_age_rule_is_refused_from_the_page(world, as_user):
+    response = as_user(world.office).post(
+        reverse("members:create", args=["DU"]),
+        {
+            "full_name": "Bùi Văn Nhỏ",
+            "date_of_birth": "02/03/2010",
+            "cell": world.cell_b.pk,
+            "admission_decision": "01/06/2026",
+            "new_admission": "on",
+        },
+    )
+    assert response.status_code == 200 and "18" in response.content.decode()
+    assert not Member.objects.filter(person__full_name="Bùi Văn Nhỏ").exists()
+
+
+def test_an_event_form_admission_can_be_marked_new(world, members, as_user):
+    young = make_member(
+        world.office,
+        world.cell_a,
+        "Bùi Văn Trẻ",
+        born=date(2010, 1, 1),
+        decision=None,
+        ceremony=None,
+        recognition=None,
+    )
+    url = reverse("members:event_add", args=[young.pk])
+    response = as_user(world.office).post(
+        url, {"kind": "admission_decision", "date": "01/06/2026", "new_admission": "on"}
+    )
+    assert response.status_code == 200
+    assert not MemberEvent.objects.filter(member=young).exists()
