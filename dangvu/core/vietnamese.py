@@ -51,11 +51,13 @@ def _clusters(decomposed: str) -> list[str]:
 
 
 def name_sort_key(full_name: str) -> str:
-    """Sort key: given name (the last word), then family and middle names, then tones.
+    """Sort key: the given name (last word), then the middle name, then the family name (first
+    word), each letter by the Vietnamese alphabet and tones breaking ties.
 
-    'Nguyễn Văn An' sorts before 'Trần Thị Bình' (An < Bình), and 'Lê An' before 'Nguyễn An'.
+    'Nguyễn Văn An' sorts before 'Trần Thị Bình' (An < Bình); 'Nguyễn Anh An' before 'Lê Văn An'
+    (Anh < Văn); 'Lê Văn An' before 'Nguyễn Văn An'.
     """
     words = normalize_name(full_name).split(" ")
-    ordered = [words[-1], *words[:-1]] if words and words[0] else []
+    ordered = [words[-1], *words[1:-1], words[0]] if len(words) > 1 else words if words[0] else []
     # Per word: its letters, then "00", then its tones, so a tone decides only between equal letters.
     return "".join(f"{letters}00{tones}" for letters, tones in map(_letters_and_tones, ordered))[:250]

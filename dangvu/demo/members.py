@@ -38,9 +38,10 @@ def build_member(ctx, cell: Organization, cells: list[Organization]):
         full_name = unicodedata.normalize("NFD", full_name)  # typed on a keyboard that decomposes
     born = _day_between(rng, date(1935, 1, 1), date(2006, 12, 31))
     earliest = max(add_months(born, 18 * 12 + 1), date(1958, 1, 1), cell.active_from)
-    latest = min(add_months(born, 45 * 12), today - timedelta(days=40), cell.active_to or today)
+    last_day = cell.active_to - timedelta(days=60) if cell.active_to else today - timedelta(days=40)
+    latest = min(add_months(born, 45 * 12), last_day)
     if earliest > latest:
-        earliest = latest = min(today - timedelta(days=40), cell.active_to or today)
+        earliest = latest = last_day
     decision = _day_between(rng, earliest, latest)
     ceremony = decision + timedelta(days=rng.randint(10, 30))
     recognised = add_months(ceremony, 12) + timedelta(days=rng.randint(3, 40))
@@ -84,7 +85,12 @@ def build_member(ctx, cell: Organization, cells: list[Organization]):
     ]
     if recognised <= today:
         events.append(dict(kind=K.RECOGNITION, date=recognised))
-    events += _later_life(ctx, born, recognised, cells)
+    others = [c for c in cells if c != cell]
+    if cell.active_to:
+        # The cell was dissolved: its members moved to other cells that day.
+        events.append(dict(kind=K.CELL_TRANSFER, date=cell.active_to, cell=rng.choice(others)))
+    else:
+        events += _later_life(ctx, born, recognised, others)
     services.member_history_record(
         actor=ctx.actor, member=member, events=[e for e in events if e["date"] <= today]
     )

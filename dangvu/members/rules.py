@@ -222,6 +222,7 @@ class _Builder:
         self.decisions: list[date] = []
         self.exits: list[tuple[date, str]] = []
         self.last_cell: int | None = None
+        self.ceremony: date | None = None  # the ceremony of the current membership
 
     def apply(self, fact: Fact) -> None:
         if fact.kind in {EventKind.ADMISSION_DECISION, EventKind.READMISSION_DECISION}:
@@ -230,11 +231,11 @@ class _Builder:
             decided_on, cell = self.pending or (None, None)
             self._close(fact.date, "")
             self._open(fact.date, fact.cell_id or cell or self.last_cell, decided_on, None, None)
-            self.pending = None
+            self.pending, self.ceremony = None, fact.date
         elif fact.kind == EventKind.RECOGNITION and self.open:
-            self.open = _replace(
-                self.open, recognised_on=fact.date, official_on=probation_end(self.open.start)
-            )
+            # Official exactly 12 months after the ceremony, wherever the member has moved since.
+            ceremony = self.ceremony or self.open.start
+            self.open = _replace(self.open, recognised_on=fact.date, official_on=probation_end(ceremony))
         elif fact.kind == EventKind.CELL_TRANSFER and self.open:
             kept = self.open
             self._close(fact.date, "")
@@ -253,7 +254,7 @@ class _Builder:
             self.gap_start = None
 
     def _transfer_in(self, fact: Fact) -> None:
-        previous = self.periods[-1] if self.periods else None
+        previous = self.open or (self.periods[-1] if self.periods else None)
         if self.gap_start:
             self.gaps.append((self.gap_start, fact.date))
             self.gap_start = None
@@ -316,10 +317,13 @@ def status_on(history: History, on: date) -> str:
 def party_age_months(history: History, on: date) -> int | None:
     """Party age (§2.2, QĐ 294 point 4.5): months from the first admission decision, minus the
     gaps (removal, expulsion, transfers; a gap still open runs to the date), counted only once the
-    member has been recognised as official; frozen at death. None before recognition."""
-    if history.first_decision is None or not any(
-        p.recognised_on and p.recognised_on <= on for p in history.periods
-    ):
+    member is recognised as official in their latest membership (a re-admitted member serves a new
+    probation first); frozen at death. None otherwise."""
+    started = [p for p in history.periods if p.start <= on]
+    if history.first_decision is None or not started:
+        return None
+    latest = started[-1]
+    if latest.recognised_on is None or latest.recognised_on > on:
         return None
     until = min([on, *(d for d, s in history.exits if s == Status.DECEASED)])
     gaps = sum(months_between(a, min(b or until, until)) for a, b in history.gaps if a <= until)

@@ -3,11 +3,12 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.core import access
 from dangvu.core.access import VIEW, Scope
+from dangvu.core.audit import Change, HistoryEntry, history_entries
 from dangvu.core.vietnamese import fold
 from dangvu.organization.models import Organization
 
@@ -44,22 +45,30 @@ def with_status(members: QuerySet[Member], on: date) -> QuerySet[Member]:
     """Annotate what the status on `on` needs, in the same query (no query per row)."""
     current = MembershipPeriod.objects.filter(covering(on), member=OuterRef("pk"))
     latest = MembershipPeriod.objects.filter(member=OuterRef("pk"), start__lte=on).order_by("-start")
+    decisions = MemberEvent.objects.filter(
+        member=OuterRef("pk"),
+        date__lte=on,
+        kind__in=[EventKind.ADMISSION_DECISION, EventKind.READMISSION_DECISION],
+    ).order_by("-date")
     return members.annotate(
         active_since=Subquery(current.values("start")[:1]),
         recognised_on=Subquery(current.values("recognised_on")[:1]),
+        last_end=Subquery(latest.values("end")[:1]),
         last_end_reason=Subquery(latest.values("end_reason")[:1]),
+        last_decision_on=Subquery(decisions.values("date")[:1]),
         is_exempt=exempt_on(on),
     )
 
 
 def status_of(member: Member, on: date) -> str:
-    """The status from `with_status` annotations."""
+    """The status from `with_status` annotations, as rules.status_on gives it."""
     if member.active_since:
         recognised = member.recognised_on is not None and member.recognised_on <= on
         return Status.OFFICIAL if recognised else Status.PROBATIONARY
-    if member.last_end_reason:
-        return member.last_end_reason
-    return Status.AWAITING_CEREMONY if member.first_decision_on else Status.UNKNOWN
+    decided, ended = member.last_decision_on, member.last_end
+    if decided and (ended is None or decided >= ended):
+        return Status.AWAITING_CEREMONY  # a decision (or re-admission) waiting for its ceremony
+    return member.last_end_reason or Status.UNKNOWN
 
 
 @dataclass(frozen=True)
@@ -166,3 +175,37 @@ def event_get(scope: Scope, pk: int, action: str) -> MemberEvent:
     return access.get_for_user_or_404(
         MemberEvent.objects.select_related("member", "member__person"), scope, action, pk=pk
     )
+
+
+def record_history(member: Member, limit: int = 30) -> list[HistoryEntry]:
+    """The record's history as the page shows it: changes to the record, to the person (name, date
+    of birth) and to its events, newest first (three queries)."""
+    entries = [*history_entries(member, limit), *history_entries(member.person, limit)]
+    rows = (
+        MemberEvent.history.filter(member_id=member.pk)
+        .select_related("history_user")
+        .order_by("-history_id")[:limit]
+    )
+    for row in rows:
+        what = f"{EventKind(row.kind).label} {row.date:%d/%m/%Y}"
+        user = row.history_user
+        entries.append(
+            HistoryEntry(
+                when=row.history_date,
+                actor=(user.get_full_name() or user.username) if user else "—",
+                kind="-" if row.deleted_at else row.history_type,
+                reason="",
+                changes=(Change("event", str(_("Event")), None, what),),
+            )
+        )
+    return sorted(entries, key=lambda e: e.when, reverse=True)[:limit]
+
+
+def official_members_per_cell(cell_ids: list[int], on: date) -> dict[int, int]:
+    """Official members (recognised on or before `on`) active at each cell on `on`: one query."""
+    rows = (
+        MembershipPeriod.objects.filter(covering(on), recognised_on__lte=on, cell_id__in=cell_ids)
+        .values("cell_id")
+        .annotate(n=Count("member", distinct=True))
+    )
+    return {row["cell_id"]: row["n"] for row in rows}

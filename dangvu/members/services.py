@@ -103,6 +103,7 @@ def member_create(
     ):
         if day:
             _event_save(actor=actor, member=member, kind=kind, date=day, cell=cell)
+    _check_order(member)
     member_rebuild(member=member, actor=actor)
     return member
 
@@ -184,8 +185,8 @@ def facts_of(events) -> list[rules.Fact]:
 
 
 def member_rebuild(*, member: Member, actor) -> None:
-    """Replace the derived periods from the live events; keep the official cell and the Party-age
-    origin on the record in step (audited when they change)."""
+    """Replace the derived periods from the live events; keep the official cell (an audited change
+    of the person) and the cached dates (derived, not audited: they follow from audited events)."""
     history = rules.derive(facts_of(MemberEvent.objects.filter(member=member)))
     MembershipPeriod.objects.filter(member=member).delete()
     MembershipPeriod.objects.bulk_create(

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from dangvu.core import periods
 from dangvu.core.access import RECORDS, VIEW
-from dangvu.core.audit import StaleVersionError, history_entries, personal_data_shown
+from dangvu.core.audit import StaleVersionError, personal_data_shown
 from dangvu.organization import selectors as org_selectors
 from dangvu.organization.models import Organization
 
@@ -99,7 +99,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "warnings": _warnings(member, events),
             "can_keep": can_keep,
             "sees_sensitive": sees_sensitive,
-            "history": history_entries(member, limit=30),
+            "history": selectors.record_history(member),
         },
     )
 
@@ -183,8 +183,6 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "version": member.version,
     }
     form = MemberEditForm(request.POST or None, initial=initial)
-    if request.method == "GET":
-        personal_data_shown(user=request.user, record=member, path=request.path)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
@@ -195,6 +193,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Changes saved."))
             return redirect("members:detail", pk=member.pk)
+    personal_data_shown(user=request.user, record=member, path=request.path)  # the form shows it
     return render(
         request,
         "members/form.html",

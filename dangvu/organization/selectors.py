@@ -1,6 +1,7 @@
 """Reads of the organisation app. Every read starts from the user's scope."""
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -124,8 +125,19 @@ class Attention:
     warning: rules.Warning
 
 
+# Official members per cell on a date, supplied by the members app when it is installed; until
+# then the member-count rules of §9.6 wait (rules.committee_warnings with official_members=None).
+OfficialCounter = Callable[[list[int], date], dict[int, int]]
+_official_counter: list[OfficialCounter] = []
+
+
+def register_official_counter(counter: OfficialCounter) -> None:
+    _official_counter[:] = [counter]
+
+
 def attention_in(nodes: list[TreeNode], *, on: date) -> list[Attention]:
-    """What needs attention in a subtree: structural warnings per active organisation (one query)."""
+    """What needs attention in a subtree: structural warnings per active organisation (two
+    queries: current seats, and official members per cell)."""
     orgs = [n.organization for n in nodes if n.organization.is_active_on(on)]
     roles_by_org: dict[int, list[str]] = defaultdict(list)
     rows = CommitteeSeat.objects.filter(
@@ -133,14 +145,30 @@ def attention_in(nodes: list[TreeNode], *, on: date) -> list[Attention]:
     ).values_list("organization_id", "role")
     for org_id, role in rows:
         roles_by_org[org_id].append(role)
+    official = _official_by_org(orgs, on)
     found = []
     for org in orgs:
         summary = rules.summarize_roles(roles_by_org[org.pk])
         for warning in rules.committee_warnings(
-            org.kind, summary, committee_max=settings.DANGVU_CELL_COMMITTEE_MAX
+            org.kind,
+            summary,
+            official_members=official.get(org.pk) if official else None,
+            committee_max=settings.DANGVU_CELL_COMMITTEE_MAX,
         ):
             found.append(Attention(org, warning))
     return found
+
+
+def _official_by_org(orgs: list[Organization], on: date) -> dict[int, int] | None:
+    """Official members of each organisation and everything under it (a đảng bộ counts its cells)."""
+    if not _official_counter:
+        return None
+    per_cell = _official_counter[0]([o.pk for o in orgs if o.is_cell], on)
+    paths = {o.pk: o.path for o in orgs}
+    return {
+        org.pk: sum(n for cell, n in per_cell.items() if paths.get(cell, "").startswith(org.path))
+        for org in orgs
+    }
 
 
 def people_in(scope: Scope, organization: Organization, query: str = "") -> QuerySet[Person]:

@@ -175,3 +175,38 @@ def test_identifier_checks():
         citizen_id="", card_number="AB-123", card_issued_on=date(2010, 1, 1), record_number="000001 HN"
     )
     assert old_card == []
+
+
+def test_the_official_date_follows_the_ceremony_even_after_a_move():
+    facts = [
+        *_admitted(ceremony=date(2024, 2, 1), recognised=None),
+        Fact(K.CELL_TRANSFER, date(2024, 6, 1), cell_id=2),
+        Fact(K.RECOGNITION, date(2025, 2, 10)),
+    ]
+    assert rules.derive(facts).periods[-1].official_on == date(2025, 2, 1)
+
+
+def test_a_member_admitted_elsewhere_and_transferred_in_keeps_their_dates():
+    facts = [
+        Fact(K.ADMISSION_DECISION, date(2020, 1, 5)),
+        Fact(K.CEREMONY, date(2020, 2, 1)),
+        Fact(K.TRANSFER_IN, date(2020, 9, 1), cell_id=3),
+        Fact(K.RECOGNITION, date(2021, 2, 3)),
+    ]
+    history = rules.derive(facts)
+    here = history.periods[-1]
+    assert (here.cell_id, here.start, here.official_on) == (3, date(2020, 9, 1), date(2021, 2, 1))
+    assert history.periods[0].cell_id is None  # active elsewhere before arriving
+    assert rules.party_age_months(history, date(2022, 1, 5)) == 24
+
+
+def test_a_readmitted_member_on_probation_has_no_party_age_yet():
+    facts = [
+        *_admitted(),
+        Fact(K.REMOVAL, date(2010, 1, 10)),
+        Fact(K.READMISSION_DECISION, date(2013, 1, 10)),
+        Fact(K.CEREMONY, date(2013, 2, 1)),
+    ]
+    history = rules.derive(facts)
+    assert rules.party_age_months(history, date(2013, 6, 1)) is None
+    assert rules.status_on(history, date(2013, 1, 20)) == Status.AWAITING_CEREMONY

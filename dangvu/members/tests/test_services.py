@@ -137,3 +137,19 @@ def test_expulsion_by_discipline_ends_membership_and_annulment_restores_it(world
         issuing_body="Đảng ủy",
     )
     assert _status(member, date(2020, 1, 1)) == Status.EXPELLED
+
+
+def test_member_counts_of_the_rules_show_on_the_organisation_page(world):
+    from dangvu.organization import selectors as org_selectors
+
+    for name in ("Một", "Hai"):
+        make_member(world.office, world.cell_a, f"Lê Văn {name}")
+    for i in range(3):
+        make_member(world.office, world.cell_b, f"Trần Văn {i}")
+    found = {
+        (a.organization.code, a.warning.code)
+        for a in org_selectors.attention_in(org_selectors.subtree(world.root), on=date(2026, 1, 1))
+    }
+    assert ("CB-A", "too_few_members") in found  # 2 official members (§9.6)
+    assert ("CB-B", "too_few_members") not in found
+    assert ("DU", "too_few_members") not in found  # the đảng bộ counts its cells: 5

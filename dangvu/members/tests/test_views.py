@@ -244,3 +244,55 @@ def test_an_event_form_admission_can_be_marked_new(world, members, as_user):
     )
     assert response.status_code == 200
     assert not MemberEvent.objects.filter(member=young).exists()
+
+
+def test_the_history_shows_events_and_name_changes_with_their_actor(world, members, as_user):
+    member = members[0]
+    client = as_user(world.secretary_a)
+    client.post(reverse("members:event_add", args=[member.pk]), {"kind": "death", "date": "02/02/2026"})
+    client.post(
+        reverse("members:edit", args=[member.pk]),
+        {
+            "full_name": "Nguyễn Văn Ân",
+            "date_of_birth": "01/05/1980",
+            "citizen_id": "001080000001",
+            "version": 1,
+        },
+    )
+    history = as_user(world.office).get(reverse("members:detail", args=[member.pk])).context["history"]
+    described = [(e.actor, str(c.new)) for e in history for c in e.changes]
+    assert ("Nguyễn Văn Bí Thư", "Nguyễn Văn Ân") in described
+    assert ("Nguyễn Văn Bí Thư", "Từ trần 02/02/2026") in described
+
+
+def test_list_and_record_agree_on_a_readmitted_member_awaiting_the_ceremony(world, as_user):
+    from dangvu.members import services
+
+    member = make_member(world.office, world.cell_a, "Lại Văn Về")
+    services.member_history_record(
+        actor=world.office,
+        member=member,
+        events=[
+            dict(kind="removal", date=date(2019, 1, 1)),
+            dict(kind="readmission_decision", date=date(2024, 2, 1)),
+        ],
+    )
+    client = as_user(world.office)
+    rows = client.get(reverse("members:list", args=["DU"]), {"status": "all"}).context["rows"]
+    assert [m.status for m in rows if m.pk == member.pk] == ["awaiting_ceremony"]
+    assert client.get(reverse("members:detail", args=[member.pk])).context["status"] == "awaiting_ceremony"
+
+
+def test_a_new_record_with_impossible_dates_is_refused(world, as_user):
+    response = as_user(world.office).post(
+        reverse("members:create", args=["DU"]),
+        {
+            "full_name": "Đào Văn Ngược",
+            "date_of_birth": "02/03/1980",
+            "cell": world.cell_b.pk,
+            "admission_decision": "01/06/2015",
+            "ceremony": "01/05/2015",
+        },
+    )
+    assert response.status_code == 200
+    assert not Member.objects.filter(person__full_name="Đào Văn Ngược").exists()
