@@ -94,6 +94,17 @@ REGISTERS = {
 }
 
 
+def members_matching(
+    scope: Scope, organization: Organization, filters: MemberFilters, *, on: date
+) -> QuerySet[Member]:
+    """Members kept in the subtree that the user sees and the filters select, with their status
+    annotations, in Vietnamese name order: what the list pages and the export show."""
+    members = access.restrict(Member.objects.all(), scope, VIEW).filter(
+        person__organization__path__startswith=organization.path
+    )
+    return _filtered(with_status(members, on), filters, on).order_by("person__sort_key", "pk")
+
+
 def member_list(
     scope: Scope,
     organization: Organization,
@@ -105,10 +116,7 @@ def member_list(
 ) -> list[Member]:
     """One page of members kept in the subtree, in Vietnamese name order, keyset-paginated by
     (sort key, id): one query whatever the page."""
-    members = access.restrict(Member.objects.all(), scope, VIEW).filter(
-        person__organization__path__startswith=organization.path
-    )
-    members = _filtered(with_status(members, on), filters, on)
+    members = members_matching(scope, organization, filters, on=on)
     if after:
         key, pk = after
         members = members.filter(Q(person__sort_key__gt=key) | Q(person__sort_key=key, pk__gt=pk))

@@ -1,0 +1,165 @@
+"""The one import mechanism: a table of columns, rows parsed and checked one by one with every
+problem reported by row and column in Vietnamese, and a report. The domain apps describe their
+columns and write the rows; nothing is written unless the whole file is right (the caller runs the
+write in one transaction and rolls it back on any problem or for a preview).
+"""
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from . import spreadsheets
+from .vietnamese import fold
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an import (and of the matching export): its field, its Vietnamese header, the
+    header variants accepted, how its cells are read, and what the guide sheet says of it."""
+
+    field: str
+    header: str
+    aliases: tuple[str, ...] = ()
+    kind: str = "text"  # text | name | date | choice | bool
+    required: bool = False
+    note: str = ""
+    choices: tuple[tuple[str, str], ...] = ()  # (value, label)
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class Row:
+    number: int
+    values: dict[str, Any]
+    problems: list[Problem] = field(default_factory=list)
+
+    def refuse(self, column: str, message: str) -> None:
+        self.problems.append(Problem(self.number, column, message))
+
+
+@dataclass
+class Report:
+    """What an import did, or would do in a preview."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # shown, but they do not stop the import
+    duplicates: list[dict] = field(default_factory=list)  # row, existing, matched_by, action
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not any(d["action"] == "stop" for d in self.duplicates)
+
+
+class Refused(Exception):
+    """Raised inside the import's transaction to roll everything back."""
+
+
+def aliases_of(columns: Sequence[Column]) -> dict[str, str]:
+    found = {}
+    for column in columns:
+        for variant in (column.header, column.field, *column.aliases):
+            found[spreadsheets.header_key(variant)] = column.field
+    return found
+
+
+def read(data, columns: Sequence[Column]) -> Iterator[Row]:
+    """Rows of the file as typed values, each with the problems of its cells. Empty rows skipped."""
+    rows = spreadsheets.open_rows(data)
+    header = spreadsheets.find_header(rows, aliases_of(columns), [c.field for c in columns if c.required])
+    by_field = {c.field: c for c in columns}
+    for number, values in rows:
+        if all(v is None or str(v).strip() == "" for v in values):
+            continue
+        row = Row(number, {})
+        for index, field_name in header.columns.items():
+            raw = values[index] if index < len(values) else None
+            _convert(row, by_field[field_name], raw)
+        unreadable = {p.column for p in row.problems}
+        for column in columns:
+            if column.required and not row.values.get(column.field) and column.header not in unreadable:
+                row.refuse(column.header, _("This column is required."))
+        yield row
+
+
+def _convert(row: Row, column: Column, raw: Any) -> None:
+    try:
+        row.values[column.field] = _READERS[column.kind](raw, column)
+    except ValueError as exc:
+        row.refuse(column.header, str(exc))
+
+
+def _choice(raw: Any, column: Column) -> str:
+    cleaned = fold(spreadsheets.text(raw))
+    if not cleaned:
+        return ""
+    for value, label in column.choices:
+        if cleaned in {fold(value), fold(str(label))}:
+            return value
+    labels = ", ".join(str(label) for _v, label in column.choices)
+    raise ValueError(_("“%(value)s” is not one of: %(choices)s.") % {"value": raw, "choices": labels})
+
+
+def _bool(raw: Any, column: Column) -> bool:
+    return fold(spreadsheets.text(raw)) in {"x", "co", "1", "true", "yes", "dung"}
+
+
+_READERS = {
+    "text": lambda raw, column: spreadsheets.text(raw),
+    "name": lambda raw, column: spreadsheets.name(raw),
+    "date": lambda raw, column: spreadsheets.to_date(raw),
+    "choice": _choice,
+    "bool": _bool,
+}
+
+
+def template(title: str, columns: Sequence[Column], example: dict[str, Any]) -> bytes:
+    """The file to fill in: the headers, one example row, and a sheet explaining each column."""
+    row = [example.get(c.field, "") for c in columns]
+    notes = [(c.header + (" *" if c.required else ""), _note(c)) for c in columns]
+    return spreadsheets.write_table(title, [c.header for c in columns], [row], notes=notes)
+
+
+def _note(column: Column) -> str:
+    parts = [column.note] if column.note else []
+    if column.kind == "date":
+        parts.append(_("A date: dd/mm/yyyy, or an Excel date."))
+    if column.choices:
+        parts.append(
+            _("One of: %(choices)s.") % {"choices": ", ".join(str(label) for _v, label in column.choices)}
+        )
+    if column.required:
+        parts.append(_("Required."))
+    return " ".join(parts)
+
+
+def export_rows(columns: Sequence[Column], records: Iterable[dict[str, Any]]) -> Iterator[list]:
+    """Rows for an export in the import's own column order (so an export re-imports)."""
+    labels = {c.field: dict(c.choices) for c in columns if c.choices}
+    for record in records:
+        yield [_export_value(record.get(c.field), labels.get(c.field)) for c in columns]
+
+
+def _export_value(value: Any, labels: dict | None) -> Any:
+    if labels is not None:
+        return str(labels.get(value, value or ""))
+    if isinstance(value, bool):
+        return "x" if value else ""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value
+    return value

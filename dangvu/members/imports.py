@@ -1,0 +1,372 @@
+"""Members in and out of Excel: the columns, the forgiving import (preview, duplicates, all or
+nothing) and the export that re-imports unchanged."""
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import IO, Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from dangvu.core import imports, periods
+from dangvu.core.imports import Column, Report, Row
+from dangvu.core.vietnamese import fold, name_sort_key
+from dangvu.organization.models import Organization, Person
+
+from . import rules, services
+from .choices import EventKind, Gender
+from .models import Member, MemberEvent, MembershipPeriod
+
+BATCH = 1000
+
+COLUMNS: tuple[Column, ...] = (
+    Column(
+        "full_name", "Họ và tên", ("Họ tên", "Họ và tên khai sinh", "Tên đảng viên"), "name", required=True
+    ),
+    Column("date_of_birth", "Ngày sinh", ("Ngày tháng năm sinh", "Sinh ngày"), "date", required=True),
+    Column("gender", "Giới tính", ("Nam/Nữ", "Phái"), "choice", choices=tuple(Gender.choices)),
+    Column(
+        "cell",
+        "Chi bộ",
+        ("Tên chi bộ", "Mã chi bộ", "Chi bộ sinh hoạt"),
+        required=True,
+        note="Mã hoặc tên chi bộ, như trong danh sách tổ chức.",
+    ),
+    Column("admission_decision", "Ngày quyết định kết nạp", ("Ngày kết nạp", "Ngày vào Đảng (QĐ)"), "date"),
+    Column("ceremony", "Ngày lễ kết nạp", ("Ngày vào Đảng",), "date"),
+    Column(
+        "recognition",
+        "Ngày công nhận chính thức",
+        ("Ngày chính thức",),
+        "date",
+        note="Ngày của quyết định công nhận đảng viên chính thức.",
+    ),
+    Column("citizen_id", "Số căn cước", ("Số CCCD", "CCCD", "Số định danh", "CMND/CCCD")),
+    Column("record_number", "Số lý lịch", ("Số LL",)),
+    Column("card_number", "Số thẻ đảng viên", ("Số thẻ", "Số thẻ Đảng")),
+    Column("card_issued_on", "Ngày cấp thẻ", (), "date"),
+    Column("other_names", "Tên gọi khác", ("Bí danh",)),
+    Column("hometown", "Quê quán", ()),
+    Column("residence", "Nơi cư trú", ("Nơi ở hiện nay", "Địa chỉ")),
+    Column("ethnicity", "Dân tộc", ()),
+    Column("religion", "Tôn giáo", ()),
+    Column("occupation", "Nghề nghiệp", ("Nghề nghiệp hiện nay",)),
+    Column("general_education", "Giáo dục phổ thông", ("Trình độ văn hóa",)),
+    Column("professional_education", "Chuyên môn, nghiệp vụ", ("Trình độ chuyên môn",)),
+    Column("political_theory", "Lý luận chính trị", ()),
+    Column("foreign_languages", "Ngoại ngữ", ()),
+    Column("it_level", "Tin học", ()),
+)
+RECORD_FIELDS = [
+    c.field
+    for c in COLUMNS
+    if c.field not in {"full_name", "date_of_birth", "cell", "admission_decision", "ceremony", "recognition"}
+]
+SENSITIVE_COLUMNS = {"citizen_id"}
+EXAMPLE = {
+    "full_name": "Nguyễn Văn An",
+    "date_of_birth": date(1985, 5, 20),
+    "gender": "Nam",
+    "cell": "CB-01",
+    "admission_decision": date(2010, 3, 1),
+    "ceremony": date(2010, 3, 20),
+    "recognition": date(2011, 3, 25),
+    "citizen_id": "001085012345",
+    "record_number": "000123 HN",
+    "ethnicity": "Kinh",
+    "religion": "Không",
+}
+ACTIONS = ("stop", "skip", "update", "both")
+
+
+def template() -> bytes:
+    return imports.template("Đảng viên", COLUMNS, EXAMPLE)
+
+
+@dataclass
+class Plan:
+    """Who imports, where, and what to do with duplicates (per row, else the default)."""
+
+    actor: Any
+    cells: list[Organization]
+    on_duplicate: str = "stop"
+    decisions: dict[int, str] = field(default_factory=dict)
+    progress: Callable[[int], None] | None = None
+
+
+def run(data: IO[bytes] | str, plan: Plan, *, dry_run: bool) -> Report:
+    """Read, check and write the whole file in one transaction: rolled back when anything is
+    wrong, when a duplicate says stop, or for a preview (dry run)."""
+    report = Report()
+    try:
+        with transaction.atomic():
+            _Importer(plan, report).run(imports.read(data, COLUMNS))
+            if dry_run or not report.ok:
+                raise imports.Refused
+    except imports.Refused:
+        pass
+    return report
+
+
+class _Importer:
+    def __init__(self, plan: Plan, report: Report) -> None:
+        self.plan, self.report = plan, report
+        self.cells = _cell_lookup(plan.cells)
+        self.seen: dict[str, int] = {}  # duplicate keys inside the file -> first row
+        self.today = periods.today()
+
+    def run(self, rows: Iterator[Row]) -> None:
+        batch: list[Row] = []
+        for row in rows:
+            self.report.rows += 1
+            self._check(row)
+            batch.append(row)
+            if len(batch) == BATCH:
+                self._flush(batch)
+                batch = []
+        self._flush(batch)
+
+    def _check(self, row: Row) -> None:
+        v = row.values
+        cell = self.cells.get(fold(v.get("cell") or ""))
+        if v.get("cell") and cell is None:
+            row.refuse(
+                "Chi bộ", _("No cell with this code or name among yours: “%(cell)s”.") % {"cell": v["cell"]}
+            )
+        v["cell_obj"] = cell
+        v["citizen_id"] = (v.get("citizen_id") or "").replace(" ", "")
+        for problem in rules.identifier_problems(
+            citizen_id=v["citizen_id"],
+            card_number=v.get("card_number") or "",
+            card_issued_on=v.get("card_issued_on"),
+            record_number=v.get("record_number") or "",
+        ):
+            if problem.blocking:
+                row.refuse(_header(problem.field), problem.message)
+        for problem in rules.date_order_problems(_facts(v), v.get("date_of_birth")):
+            row.refuse(_header("admission_decision"), problem.message)
+        if v.get("admission_decision"):
+            age = rules.admission_age_problem(
+                v.get("date_of_birth"), v["admission_decision"], blocking=False
+            )  # recorded history: a warning
+            if age:
+                self.report.warnings.append(
+                    imports.Problem(row.number, _header("date_of_birth"), age.message)
+                )
+        for key in _keys(v):
+            if key in self.seen:
+                row.refuse(
+                    _header(key.split(":")[0]),
+                    _("Row %(row)d already has this person.") % {"row": self.seen[key]},
+                )
+                break
+        for key in _keys(v):
+            self.seen.setdefault(key, row.number)
+
+    def _flush(self, batch: list[Row]) -> None:
+        if not batch:
+            return
+        existing = _existing(batch)
+        creates = []
+        for row in batch:
+            self.report.problems.extend(row.problems)
+            if row.problems:
+                continue
+            match = next(
+                ((m, how) for how, key in _labelled_keys(row.values) for m in existing.get(key, [])), None
+            )
+            if match is None:
+                creates.append(row)
+            else:
+                self._duplicate(row, *match, creates)
+        if self.report.ok and creates:
+            _create(creates, self.plan.actor, self.today)
+            self.report.created += len(creates)
+        if self.plan.progress:
+            self.plan.progress(self.report.rows)
+
+    def _duplicate(self, row: Row, member: Member, matched_by: str, creates: list[Row]) -> None:
+        action = self.plan.decisions.get(row.number, self.plan.on_duplicate)
+        if action == "both" and matched_by != "name_dob":
+            row.refuse(
+                _header("citizen_id"),
+                _(
+                    "“Keep both” is allowed only for two people with "
+                    "the same name and date of birth whose citizen IDs "
+                    "differ."
+                ),
+            )
+            self.report.problems.extend(row.problems)
+            return
+        self.report.duplicates.append(
+            {"row": row.number, "existing": member, "matched_by": matched_by, "action": action}
+        )
+        if action == "both":
+            creates.append(row)
+        elif action == "skip":
+            self.report.skipped += 1
+        elif action == "update" and self.report.ok:
+            self._update(row, member)
+
+    def _update(self, row: Row, member: Member) -> None:
+        changes = {
+            f: row.values[f] for f in RECORD_FIELDS if f in row.values and getattr(member, f) != row.values[f]
+        }
+        if row.values.get("full_name") and row.values["full_name"] != member.person.full_name:
+            changes["full_name"] = row.values["full_name"]
+        if not changes:
+            self.report.unchanged += 1
+            return
+        services.member_update(
+            actor=self.plan.actor, member=member, expected_version=member.version, **changes
+        )
+        self.report.updated += 1
+
+
+def _header(field_name: str) -> str:
+    return next((c.header for c in COLUMNS if c.field == field_name), field_name)
+
+
+def _cell_lookup(cells: Iterable[Organization]) -> dict[str, Organization]:
+    lookup: dict[str, Organization] = {}
+    for cell in cells:
+        lookup[fold(cell.code)] = cell
+        lookup[fold(cell.name)] = cell
+    return lookup
+
+
+def _facts(v: dict) -> list[rules.Fact]:
+    return [
+        rules.Fact(kind, v[key])
+        for kind, key in (
+            (EventKind.ADMISSION_DECISION, "admission_decision"),
+            (EventKind.CEREMONY, "ceremony"),
+            (EventKind.RECOGNITION, "recognition"),
+        )
+        if v.get(key)
+    ]
+
+
+def _labelled_keys(v: dict) -> list[tuple[str, str]]:
+    """How a row may match an existing member: citizen ID, card number, or name + date of birth."""
+    keys = []
+    if v.get("citizen_id"):
+        keys.append(("citizen_id", f"citizen_id:{v['citizen_id']}"))
+    if v.get("card_number"):
+        keys.append(("card_number", f"card_number:{v['card_number']}"))
+    if v.get("full_name") and v.get("date_of_birth"):
+        keys.append(("name_dob", f"full_name:{fold(v['full_name'])}|{v['date_of_birth']}"))
+    return keys
+
+
+def _keys(v: dict) -> list[str]:
+    return [key for _how, key in _labelled_keys(v)]
+
+
+def _existing(batch: list[Row]) -> dict[str, list[Member]]:
+    """Members already recorded that match rows of the batch: one query."""
+    ids = {r.values["citizen_id"] for r in batch if r.values.get("citizen_id")}
+    cards = {r.values["card_number"] for r in batch if r.values.get("card_number")}
+    names = {fold(r.values["full_name"]) for r in batch if r.values.get("full_name")}
+    found = Member.objects.filter(
+        Q(citizen_id__in=ids) | Q(card_number__in=cards) | Q(person__search_text__in=names)
+    ).select_related("person")
+    index: dict[str, list[Member]] = {}
+    for member in found:
+        for _how, key in _labelled_keys(
+            {
+                "citizen_id": member.citizen_id,
+                "card_number": member.card_number,
+                "full_name": member.person.full_name,
+                "date_of_birth": member.person.date_of_birth,
+            }
+        ):
+            index.setdefault(key, []).append(member)
+    return index
+
+
+def _create(rows: list[Row], actor, today: date) -> None:
+    """Create the batch's members in bulk, with their history rows, events and periods: the same
+    records the services make one by one, at import speed."""
+    people = [
+        Person(
+            full_name=r.values["full_name"],
+            sort_key=name_sort_key(r.values["full_name"]),
+            search_text=fold(r.values["full_name"]),
+            date_of_birth=r.values["date_of_birth"],
+            organization=r.values["cell_obj"],
+        )
+        for r in rows
+    ]
+    people = bulk_create_with_history(people, Person, default_user=actor)
+    histories = [rules.derive(_facts(r.values)) for r in rows]
+    members = [
+        Member(
+            person=person,
+            first_decision_on=history.first_decision,
+            party_age_origin=rules.party_age_origin(history),
+            **{f: r.values.get(f) or _empty(f) for f in RECORD_FIELDS},
+        )
+        for r, person, history in zip(rows, people, histories, strict=True)
+    ]
+    members = bulk_create_with_history(members, Member, default_user=actor)
+    events = [
+        MemberEvent(
+            member=member,
+            kind=kind,
+            date=r.values[key],
+            cell=r.values["cell_obj"] if kind != EventKind.RECOGNITION else None,
+        )
+        for r, member in zip(rows, members, strict=True)
+        for kind, key in (
+            (EventKind.ADMISSION_DECISION, "admission_decision"),
+            (EventKind.CEREMONY, "ceremony"),
+            (EventKind.RECOGNITION, "recognition"),
+        )
+        if r.values.get(key)
+    ]
+    bulk_create_with_history(events, MemberEvent, default_user=actor)
+    MembershipPeriod.objects.bulk_create(
+        MembershipPeriod(
+            member=member,
+            cell=r.values["cell_obj"],
+            start=p.start,
+            end=p.end,
+            admitted_on=p.admitted_on,
+            recognised_on=p.recognised_on,
+            official_on=p.official_on,
+            end_reason=p.end_reason,
+        )
+        for r, member, history in zip(rows, members, histories, strict=True)
+        for p in history.periods
+    )
+
+
+def _empty(field_name: str) -> Any:
+    return None if Member._meta.get_field(field_name).null else ""
+
+
+def export(members: Iterable[Member], *, with_sensitive: bool) -> bytes:
+    """The list as the import's own file: it re-imports without any change."""
+    columns = [c for c in COLUMNS if with_sensitive or c.field not in SENSITIVE_COLUMNS]
+    return imports.spreadsheets.write_table(
+        "Đảng viên", [c.header for c in columns], imports.export_rows(columns, (_record(m) for m in members))
+    )
+
+
+def _record(member: Member) -> dict[str, Any]:
+    dates: dict[str, date] = {}
+    for event in sorted(member.events.all(), key=lambda e: e.date):
+        dates.setdefault(event.kind, event.date)  # the lý lịch's dates: the first admission
+    return {
+        "full_name": member.person.full_name,
+        "date_of_birth": member.person.date_of_birth,
+        "cell": member.person.organization.code,
+        "admission_decision": dates.get(EventKind.ADMISSION_DECISION),
+        "ceremony": dates.get(EventKind.CEREMONY),
+        "recognition": dates.get(EventKind.RECOGNITION),
+        **{f: getattr(member, f) for f in RECORD_FIELDS},
+    }
