@@ -149,16 +149,3 @@ class FilterForm(forms.Form):
     party_age_to = forms.IntegerField(
         label=_("Party age to (years)"), required=False, min_value=0, max_value=100
     )
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (.xlsx)"))
-    on_duplicate = forms.ChoiceField(
-        label=_("When a row is someone already recorded"),
-        choices=[
-            ("stop", _("Stop and let me choose for each")),
-            ("skip", _("Skip the row")),
-            ("update", _("Update the record from the file")),
-        ],
-        initial="stop",
-    )

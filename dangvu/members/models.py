@@ -3,6 +3,7 @@ them."""
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.core.models import PartyRecord
@@ -67,6 +68,9 @@ class Member(PartyRecord):
 
     def __str__(self) -> str:
         return self.person.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:detail", args=[self.pk])
 
 
 class MemberEvent(PartyRecord):

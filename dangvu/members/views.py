@@ -1,30 +1,27 @@
 """Member pages: lists and registers, the record with its timeline, and the forms that keep it."""
 
-import secrets
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dangvu.core import periods, spreadsheets
+from dangvu.core import periods
 from dangvu.core.access import RECORDS, VIEW
 from dangvu.core.audit import StaleVersionError, personal_data_shown
+from dangvu.core.import_views import import_page, xlsx_response
 from dangvu.organization import selectors as org_selectors
 from dangvu.organization.models import Organization
 
 from . import imports, rules, selectors, services
 from .choices import EventKind
-from .forms import EventForm, FilterForm, ImportForm, MemberCreateForm, MemberEditForm
+from .forms import EventForm, FilterForm, MemberCreateForm, MemberEditForm
 from .models import Member
 
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _form_error(form, exc: Exception) -> None:
@@ -255,105 +252,30 @@ def _export(request: HttpRequest, org: Organization, filters, register: str | No
     if with_sensitive:
         personal_data_shown(user=request.user, record=org, path=request.get_full_path())
     name = f"dang-vien-{org.code}-{register or 'danh-sach'}-{periods.today():%Y%m%d}.xlsx"
-    return _xlsx_response(imports.export(members, with_sensitive=with_sensitive), name)
-
-
-def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(imports.export(members, with_sensitive=with_sensitive), name)
 
 
 @login_required
 def member_import_template(request: HttpRequest, code: str) -> HttpResponse:
     org_selectors.organization_get(request.scope, code, RECORDS)
-    return _xlsx_response(imports.template(), "mau-nhap-dang-vien.xlsx")
+    return xlsx_response(imports.template(), "mau-nhap-dang-vien.xlsx")
 
 
 @login_required
 def member_import(request: HttpRequest, code: str) -> HttpResponse:
-    """Upload → preview (nothing written, every problem by row and column, a choice for each
-    duplicate) → confirm (all rows in one transaction, or none)."""
     org = org_selectors.organization_get(request.scope, code, RECORDS)
-    context = {"org": org, "form": ImportForm(), "actions": imports.ACTIONS}
-    if request.method == "POST" and "token" in request.POST:
-        return _import_confirm(request, org, context)
-    if request.method == "POST":
-        form = ImportForm(request.POST, request.FILES)
-        context["form"] = form
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                spreadsheets.check_xlsx(upload, size=upload.size)
-                token = _keep_upload(request, upload, code)
-                report = imports.run(
-                    _upload_path(token), _plan(request, org, form.cleaned_data), dry_run=True
-                )
-            except spreadsheets.SpreadsheetError as exc:
-                form.add_error("file", str(exc))
-            else:
-                context |= {
-                    "report": report,
-                    "token": token,
-                    "on_duplicate": form.cleaned_data["on_duplicate"],
-                }
-    return render(request, "members/import.html", context)
+    cells = _cells_for(request, org)
 
+    def runner(path: str, on_duplicate: str, decisions: dict[int, str], dry_run: bool):
+        plan = imports.Plan(actor=request.user, cells=cells, on_duplicate=on_duplicate, decisions=decisions)
+        return imports.run(path, plan, dry_run=dry_run)
 
-def _import_confirm(request: HttpRequest, org: Organization, context: dict) -> HttpResponse:
-    token = request.POST["token"]
-    kept = request.session.get("imports", {}).get(token)
-    if not kept or kept["org"] != org.code:
-        raise Http404
-    decisions = {
-        int(k[4:]): v
-        for k, v in request.POST.items()
-        if k.startswith("dup-") and k[4:].isdigit() and v in imports.ACTIONS
-    }
-    on_duplicate = request.POST.get("on_duplicate", "stop")
-    plan = _plan(
-        request, org, {"on_duplicate": on_duplicate if on_duplicate in imports.ACTIONS else "stop"}, decisions
-    )
-    try:
-        report = imports.run(_upload_path(token), plan, dry_run=False)
-    except (spreadsheets.SpreadsheetError, FileNotFoundError) as exc:
-        raise Http404 from exc
-    if not report.ok:
-        context |= {"report": report, "token": token, "on_duplicate": on_duplicate}
-        return render(request, "members/import.html", context)
-    _upload_path(token).unlink(missing_ok=True)
-    request.session["imports"].pop(token, None)
-    request.session.modified = True
-    messages.success(
+    return import_page(
         request,
-        _("Imported: %(created)d created, %(updated)d updated, %(skipped)d skipped.")
-        % {"created": report.created, "updated": report.updated, "skipped": report.skipped},
+        key=f"members:{org.code}",
+        title=_("Import members from Excel"),
+        runner=runner,
+        back_url=reverse("members:list", args=[org.code]),
+        template_url=reverse("members:import_template", args=[org.code]),
+        actions=imports.ACTIONS,
     )
-    return redirect("members:list", code=org.code)
-
-
-def _plan(request: HttpRequest, org: Organization, data: dict, decisions=None) -> imports.Plan:
-    return imports.Plan(
-        actor=request.user,
-        cells=_cells_for(request, org),
-        on_duplicate=data.get("on_duplicate") or "stop",
-        decisions=decisions or {},
-    )
-
-
-def _keep_upload(request: HttpRequest, upload, code: str) -> str:
-    """Keep the uploaded file until the preview is confirmed (the session holds its token)."""
-    token = secrets.token_urlsafe(16)
-    path = _upload_path(token)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    request.session.setdefault("imports", {})[token] = {"org": code}
-    request.session.modified = True
-    return token
-
-
-def _upload_path(token: str) -> Path:
-    safe = "".join(ch for ch in token if ch.isalnum() or ch in "-_")
-    return Path(settings.MEDIA_ROOT) / "imports" / f"{safe}.xlsx"

@@ -5,6 +5,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.core.models import PartyRecord
@@ -56,6 +57,9 @@ class Organization(PartyRecord):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organization:detail", args=[self.code])
 
     @property
     def is_cell(self) -> bool:

@@ -224,3 +224,12 @@ def login_get(scope: Scope, username: str, action: str = MANAGE):
 def own_person(scope: Scope) -> Person:
     """The user's own person record (the first, if the office linked several)."""
     return Person.objects.filter(pk__in=scope.person_ids).order_by("pk").first()
+
+
+def seats_in(organization: Organization) -> QuerySet[CommitteeSeat]:
+    """Every seat (current and past) of the subtree's committees, for the export."""
+    return (
+        CommitteeSeat.objects.filter(organization__path__startswith=organization.path)
+        .select_related("person", "organization")
+        .order_by("organization__path", "role", "-term_start", "person__sort_key")
+    )

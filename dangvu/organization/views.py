@@ -5,14 +5,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangvu.core import metrics, periods
 from dangvu.core.access import MANAGE
 from dangvu.core.audit import StaleVersionError, history_entries
+from dangvu.core.import_views import import_page, xlsx_response
 from dangvu.core.services import password_reset as reset_password
 
+from . import imports as org_imports
 from . import rules, selectors, services
 from .forms import (
     OrganizationEditForm,
@@ -309,3 +312,75 @@ def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         success=_("Role revoked."),
     )
     return redirect("organization:roles", code=grant.organization.code)
+
+
+def _org_plan(request: HttpRequest, org, on_duplicate: str, decisions: dict[int, str]):
+    managed = list(selectors.organizations_visible(request.scope, MANAGE).filter(path__startswith=org.path))
+    return org_imports.Plan(
+        actor=request.user, root=org, organizations=managed, on_duplicate=on_duplicate, decisions=decisions
+    )
+
+
+@login_required
+def organizations_import(request: HttpRequest, code: str) -> HttpResponse:
+    org = selectors.organization_get(request.scope, code, MANAGE)
+
+    def runner(path: str, on_duplicate: str, decisions: dict[int, str], dry_run: bool):
+        return org_imports.run_organizations(
+            path, _org_plan(request, org, on_duplicate, decisions), dry_run=dry_run
+        )
+
+    return import_page(
+        request,
+        key=f"organizations:{org.code}",
+        title=_("Import organisations from Excel"),
+        runner=runner,
+        back_url=reverse("organization:detail", args=[org.code]),
+        template_url=reverse("organization:import_template", args=[org.code, "to-chuc"]),
+        actions=org_imports.ACTIONS,
+    )
+
+
+@login_required
+def seats_import(request: HttpRequest, code: str) -> HttpResponse:
+    org = selectors.organization_get(request.scope, code, MANAGE)
+
+    def runner(path: str, on_duplicate: str, decisions: dict[int, str], dry_run: bool):
+        return org_imports.run_seats(path, _org_plan(request, org, on_duplicate, decisions), dry_run=dry_run)
+
+    return import_page(
+        request,
+        key=f"seats:{org.code}",
+        title=_("Import committee seats from Excel"),
+        runner=runner,
+        back_url=reverse("organization:detail", args=[org.code]),
+        template_url=reverse("organization:import_template", args=[org.code, "cap-uy"]),
+        actions=("stop",),
+    )
+
+
+@login_required
+def import_template(request: HttpRequest, code: str, kind: str) -> HttpResponse:
+    selectors.organization_get(request.scope, code, MANAGE)
+    templates = {"to-chuc": org_imports.org_template, "cap-uy": org_imports.seat_template}
+    if kind not in templates:
+        raise Http404
+    return xlsx_response(templates[kind](), f"mau-{kind}.xlsx")
+
+
+@login_required
+def organizations_export(request: HttpRequest, code: str) -> HttpResponse:
+    org = selectors.organization_get(request.scope, code)
+    rows = [node.organization for node in selectors.subtree(org)]
+    parents = {o.pk: o for o in rows}
+    for row in rows:
+        row.parent = parents.get(row.parent_id, org.parent)
+    data = org_imports.export_organizations(rows)
+    return xlsx_response(data, f"to-chuc-{org.code}-{periods.today():%Y%m%d}.xlsx")
+
+
+@login_required
+def seats_export(request: HttpRequest, code: str) -> HttpResponse:
+    org = selectors.organization_get(request.scope, code)
+    data = org_imports.export_seats(selectors.seats_in(org))
+    return xlsx_response(data, f"cap-uy-{org.code}-{periods.today():%Y%m%d}.xlsx")
