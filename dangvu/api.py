@@ -1,17 +1,22 @@
 """The REST API, /api/v1/, with its OpenAPI schema at /api/v1/openapi.json and docs at /api/v1/docs."""
 
 from ninja import NinjaAPI
-from ninja.security import django_auth
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
+from dangvu.core.api_auth import AUTH
+from dangvu.members.api import router as member_router
 from dangvu.organization.api import router as organization_router
 
 api = NinjaAPI(
     title="dangvu API",
     version="1",
     description="Công tác xây dựng Đảng — the same data and scopes as the pages.",
-    auth=django_auth,
+    auth=AUTH,
+    # Bounded use per client: enough for integrations, not for scraping or guessing tokens.
+    throttle=[AnonRateThrottle("60/m"), AuthRateThrottle("1200/m")],
     urls_namespace="api",
 )
 
 
 api.add_router("/", organization_router)
+api.add_router("/", member_router)

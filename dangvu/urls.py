@@ -15,6 +15,8 @@ urlpatterns = [
     path("doi-mat-khau/", core_views.PasswordChangeView.as_view(), name="password_change"),
     path("ca-nhan/", core_views.profile, name="profile"),
     path("ca-nhan/ngon-ngu/", core_views.language_set, name="language_set"),
+    path("ca-nhan/ma-api/", core_views.token_create, name="token_create"),
+    path("ca-nhan/ma-api/<int:pk>/thu-hoi/", core_views.token_revoke, name="token_revoke"),
     path("", include("dangvu.organization.urls")),
     path("", include("dangvu.members.urls")),
     path("api/v1/", api.urls),

@@ -37,3 +37,11 @@ class ForcedPasswordChangeForm(PasswordChangeForm):
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=[("vi", "Tiếng Việt"), ("en", "English")])
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of the token"),
+        max_length=100,
+        help_text=_("What will use it, e.g. “the province's reporting tool”."),
+    )

@@ -1,13 +1,16 @@
 """Writes on accounts (core.User): password reset and change, language choice. Audited."""
 
+import hashlib
 import secrets
 
 from axes.utils import reset as axes_reset
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .audit import save_audited
+from .models import ApiToken
 
 # No 0/O, 1/l/I: the password is read off paper by older members.
 _PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
@@ -45,3 +48,29 @@ def language_set(*, user, language: str) -> None:
         raise ValidationError(_("Unknown language."))
     user.language = language
     save_audited(user, actor=user, update_fields=["language"])
+
+
+TOKEN_PREFIX = "dv_"
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, actor, user, name: str) -> tuple[ApiToken, str]:
+    """A new token for `user`; the plain token is returned once and only its hash is stored."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError(_("Give the token a name, e.g. the program that will use it."))
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name[:100], prefix=plain[:10], key_hash=token_hash(plain))
+    save_audited(token, actor=actor, reason="token created")
+    return token, plain
+
+
+@transaction.atomic
+def api_token_revoke(*, actor, token) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        save_audited(token, actor=actor, reason="token revoked", update_fields=["revoked_at"])

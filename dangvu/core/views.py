@@ -4,13 +4,15 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .forms import LanguageForm
+from . import services
+from .forms import LanguageForm, TokenForm
 from .services import language_set as set_language
 from .services import password_changed
 
@@ -34,9 +36,40 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: HttpRequest, new_token: str = "") -> HttpResponse:
     form = LanguageForm(initial={"language": request.user.language})
-    return render(request, "core/profile.html", {"form": form})
+    tokens = request.user.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at")
+    return render(
+        request,
+        "core/profile.html",
+        {"form": form, "token_form": TokenForm(), "tokens": tokens, "new_token": new_token},
+    )
+
+
+@login_required
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    """A personal API token, shown once on the page that answers this request."""
+    form = TokenForm(request.POST)
+    if not form.is_valid():
+        return redirect("profile")
+    try:
+        _token, plain = services.api_token_create(
+            actor=request.user, user=request.user, name=form.cleaned_data["name"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("profile")
+    return profile(request, new_token=plain)
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(request.user.api_tokens, pk=pk, revoked_at__isnull=True)
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(request, _("Token revoked."))
+    return redirect("profile")
 
 
 @login_required

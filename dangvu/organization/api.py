@@ -5,12 +5,13 @@ from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import StrictBool
 
 from dangvu.core import metrics, periods
 from dangvu.core.access import MANAGE
+from dangvu.core.api_pagination import Pages
 from dangvu.core.audit import StaleVersionError
 
 from . import selectors, services
@@ -88,7 +89,7 @@ def _refused(exc: Exception) -> Status:
 
 
 @router.get("/organizations", response=list[OrganizationOut])
-@paginate(PageNumberPagination)
+@paginate(Pages)
 def organization_list(request):
     return selectors.organizations_visible(request.scope).select_related("parent").order_by("depth", "code")
 

@@ -22,4 +22,5 @@ urlpatterns = [
     path("nguoi/<int:pk>/", views.person_detail, name="person"),
     path("nguoi/<int:pk>/dat-lai-mat-khau/", views.person_password_reset, name="password_reset"),
     path("vai-tro/<int:pk>/thu-hoi/", views.role_revoke, name="role_revoke"),
+    path("nguoi/<int:pk>/ma-api/<int:token_pk>/thu-hoi/", views.person_token_revoke, name="token_revoke"),
 ]

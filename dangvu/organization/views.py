@@ -13,6 +13,7 @@ from dangvu.core import metrics, periods
 from dangvu.core.access import MANAGE
 from dangvu.core.audit import StaleVersionError, history_entries
 from dangvu.core.import_views import import_page, xlsx_response
+from dangvu.core.services import api_token_revoke
 from dangvu.core.services import password_reset as reset_password
 
 from . import imports as org_imports
@@ -384,3 +385,18 @@ def seats_export(request: HttpRequest, code: str) -> HttpResponse:
     org = selectors.organization_get(request.scope, code)
     data = org_imports.export_seats(selectors.seats_in(org))
     return xlsx_response(data, f"cap-uy-{org.code}-{periods.today():%Y%m%d}.xlsx")
+
+
+@login_required
+@require_POST
+def person_token_revoke(request: HttpRequest, pk: int, token_pk: int) -> HttpResponse:
+    """The office revokes an API token of a login it manages."""
+    person = selectors.person_get(request.scope, pk, MANAGE)
+    if person.user is None:
+        raise Http404
+    token = person.user.api_tokens.filter(pk=token_pk, revoked_at__isnull=True).first()
+    if token is None:
+        raise Http404
+    api_token_revoke(actor=request.user, token=token)
+    messages.success(request, _("Token revoked."))
+    return redirect("organization:person", pk=person.pk)
