@@ -5,6 +5,7 @@ The sort key is made of digits only, so that SQLite's byte order and any Postgre
 the same way.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -22,6 +23,7 @@ def normalize_name(name: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", name)).strip()
 
 
+@functools.lru_cache(maxsize=8192)  # cells, genders and name words repeat across an import
 def fold(text: str) -> str:
     """Lower case without diacritics: 'Nguyễn Thị Đào' -> 'nguyen thi dao'."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
@@ -29,6 +31,7 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", bare.lower()).strip()
 
 
+@functools.lru_cache(maxsize=4096)  # names repeat their words: Nguyễn, Văn, Thị...
 def _letters_and_tones(word: str) -> tuple[str, str]:
     letters, tones = [], []
     for cluster in _clusters(unicodedata.normalize("NFD", word.lower())):

@@ -204,7 +204,7 @@ def _plain_member(ctx: DemoContext, cell: Organization) -> Person:
         .first()
     )
     while found is None:
-        member = build_member(ctx, cell, [cell])
+        member = build_member(ctx, cell, [c for c in ctx.cells if c.active_to is None])
         if member.periods.filter(end__isnull=True).exists():
             found = member.person
     return found

@@ -110,7 +110,7 @@ def _later_life(ctx, born: date, recognised: date, cells: list[Organization]) ->
         )
     if roll < 0.04 and born < date(1950, 1, 1):
         life.append(dict(kind=K.DEATH, date=_day_between(rng, max(start, date(2015, 1, 1)), today)))
-    elif roll < 0.07:
+    elif roll < 0.07 and cells:
         moved = _day_between(rng, start, today)
         life.append(dict(kind=K.CELL_TRANSFER, date=moved, cell=rng.choice(cells)))
     elif roll < 0.09:

@@ -9,9 +9,8 @@ from typing import IO, Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
-from dangvu.core import imports, periods
+from dangvu.core import bulk, imports, periods
 from dangvu.core.imports import Column, Report, Row
 from dangvu.core.vietnamese import fold, name_sort_key
 from dangvu.organization.models import Organization, Person
@@ -156,14 +155,15 @@ class _Importer:
                 self.report.warnings.append(
                     imports.Problem(row.number, _header("date_of_birth"), age.message)
                 )
-        for key in _keys(v):
+        v["keys"] = _labelled_keys(v)  # how the row may match: computed once
+        for _how, key in v["keys"]:
             if key in self.seen:
                 row.refuse(
                     _header(key.split(":")[0]),
                     _("Row %(row)d already has this person.") % {"row": self.seen[key]},
                 )
                 break
-        for key in _keys(v):
+        for _how, key in v["keys"]:
             self.seen.setdefault(key, row.number)
 
     def _flush(self, batch: list[Row]) -> None:
@@ -175,9 +175,7 @@ class _Importer:
             self.report.problems.extend(row.problems)
             if row.problems:
                 continue
-            match = next(
-                ((m, how) for how, key in _labelled_keys(row.values) for m in existing.get(key, [])), None
-            )
+            match = next(((m, how) for how, key in row.values["keys"] for m in existing.get(key, [])), None)
             if match is None:
                 creates.append(row)
             else:
@@ -262,10 +260,6 @@ def _labelled_keys(v: dict) -> list[tuple[str, str]]:
     return keys
 
 
-def _keys(v: dict) -> list[str]:
-    return [key for _how, key in _labelled_keys(v)]
-
-
 def _existing(batch: list[Row]) -> dict[str, list[Member]]:
     """Members already recorded that match rows of the batch: one query."""
     ids = {r.values["citizen_id"] for r in batch if r.values.get("citizen_id")}
@@ -289,64 +283,72 @@ def _existing(batch: list[Row]) -> dict[str, list[Member]]:
 
 
 def _create(rows: list[Row], actor, today: date) -> None:
-    """Create the batch's members in bulk, with their history rows, events and periods: the same
-    records the services make one by one, at import speed."""
-    people = [
-        Person(
-            full_name=r.values["full_name"],
-            sort_key=name_sort_key(r.values["full_name"]),
-            search_text=fold(r.values["full_name"]),
-            date_of_birth=r.values["date_of_birth"],
-            organization=r.values["cell_obj"],
-        )
-        for r in rows
-    ]
-    people = bulk_create_with_history(people, Person, default_user=actor)
-    histories = [rules.derive(_facts(r.values)) for r in rows]
-    members = [
-        Member(
-            person=person,
-            first_decision_on=history.first_decision,
-            party_age_origin=rules.party_age_origin(history),
-            **{f: r.values.get(f) or _empty(f) for f in RECORD_FIELDS},
-        )
-        for r, person, history in zip(rows, people, histories, strict=True)
-    ]
-    members = bulk_create_with_history(members, Member, default_user=actor)
-    events = [
-        MemberEvent(
-            member=member,
-            kind=kind,
-            date=r.values[key],
-            cell=r.values["cell_obj"] if kind != EventKind.RECOGNITION else None,
-        )
-        for r, member in zip(rows, members, strict=True)
-        for kind, key in (
-            (EventKind.ADMISSION_DECISION, "admission_decision"),
-            (EventKind.CEREMONY, "ceremony"),
-            (EventKind.RECOGNITION, "recognition"),
-        )
-        if r.values.get(key)
-    ]
-    bulk_create_with_history(events, MemberEvent, default_user=actor)
-    MembershipPeriod.objects.bulk_create(
-        MembershipPeriod(
-            member=member,
-            cell=r.values["cell_obj"],
-            start=p.start,
-            end=p.end,
-            admitted_on=p.admitted_on,
-            recognised_on=p.recognised_on,
-            official_on=p.official_on,
-            end_reason=p.end_reason,
-        )
-        for r, member, history in zip(rows, members, histories, strict=True)
-        for p in history.periods
+    """Create the batch's members with their history rows, events and periods: the same records
+    the services make one by one, written at import speed (core.bulk)."""
+    people = bulk.insert(
+        Person,
+        [
+            {
+                "full_name": r.values["full_name"],
+                "sort_key": name_sort_key(r.values["full_name"]),
+                "search_text": fold(r.values["full_name"]),
+                "date_of_birth": r.values["date_of_birth"],
+                "organization_id": r.values["cell_obj"].pk,
+            }
+            for r in rows
+        ],
+        actor=actor,
     )
-
-
-def _empty(field_name: str) -> Any:
-    return None if Member._meta.get_field(field_name).null else ""
+    histories = [rules.derive(_facts(r.values)) for r in rows]
+    members = bulk.insert(
+        Member,
+        [
+            {
+                "person_id": person,
+                "first_decision_on": history.first_decision,
+                "party_age_origin": rules.party_age_origin(history),
+                **{f: r.values[f] for f in RECORD_FIELDS if r.values.get(f)},
+            }
+            for r, person, history in zip(rows, people, histories, strict=True)
+        ],
+        actor=actor,
+    )
+    bulk.insert(
+        MemberEvent,
+        [
+            {
+                "member_id": member,
+                "kind": kind,
+                "date": r.values[key],
+                "cell_id": r.values["cell_obj"].pk if kind != EventKind.RECOGNITION else None,
+            }
+            for r, member in zip(rows, members, strict=True)
+            for kind, key in (
+                (EventKind.ADMISSION_DECISION, "admission_decision"),
+                (EventKind.CEREMONY, "ceremony"),
+                (EventKind.RECOGNITION, "recognition"),
+            )
+            if r.values.get(key)
+        ],
+        actor=actor,
+    )
+    bulk.insert(
+        MembershipPeriod,
+        [
+            {
+                "member_id": member,
+                "cell_id": r.values["cell_obj"].pk,
+                "start": p.start,
+                "end": p.end,
+                "admitted_on": p.admitted_on,
+                "recognised_on": p.recognised_on,
+                "official_on": p.official_on,
+                "end_reason": p.end_reason,
+            }
+            for r, member, history in zip(rows, members, histories, strict=True)
+            for p in history.periods
+        ],
+    )
 
 
 def export(members: Iterable[Member], *, with_sensitive: bool) -> bytes:

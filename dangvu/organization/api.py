@@ -69,6 +69,26 @@ class SeatOut(Schema):
         return obj.organization.code
 
 
+class OrganizationIn(Schema):
+    code: Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9._-]+$")]
+    name: Annotated[str, Field(min_length=1, max_length=255)]
+    kind: OrgKind
+    active_from: date | None = None
+    active_to: date | None = None
+
+
+class SeatIn(Schema):
+    """A seat for a person whose record the organisation's subtree keeps (person_id), or for a
+    new person (full_name)."""
+
+    person_id: int | None = None
+    full_name: Annotated[str, Field(min_length=1, max_length=150)] | None = None
+    role: SeatRole
+    term_start: date
+    term_end: date | None = None
+    part_time: StrictBool = True
+
+
 class SeatPatch(Schema):
     """Only the fields sent are changed; null clears the end of the term and nothing else."""
 
@@ -109,6 +129,38 @@ def organization_patch(request, code: str, payload: OrganizationPatch):
         )
     except (StaleVersionError, ValidationError) as exc:
         return _refused(exc)
+
+
+@router.post("/organizations/{code}/children", response={201: OrganizationOut, **ERRORS})
+def organization_create(request, code: str, payload: OrganizationIn):
+    """A new organisation under `code` (the office)."""
+    parent = selectors.organization_get(request.scope, code, MANAGE)
+    try:
+        org = services.organization_create(actor=request.user, parent=parent, **payload.dict())
+    except ValidationError as exc:
+        return _refused(exc)
+    return Status(201, selectors.organization_get(request.scope, org.code))
+
+
+@router.post("/organizations/{code}/seats", response={201: SeatOut, **ERRORS})
+def seat_create(request, code: str, payload: SeatIn):
+    org = selectors.organization_get(request.scope, code, MANAGE)
+    seat = payload.dict(exclude={"person_id", "full_name"})
+    try:
+        if payload.person_id is not None:
+            person = selectors.people_in(request.scope, org).filter(pk=payload.person_id).first()
+            if person is None:
+                return Status(404, {"detail": "Not Found"})
+            created = services.seat_create(actor=request.user, person=person, organization=org, **seat)
+        elif payload.full_name:
+            created = services.seat_create_for_new_person(
+                actor=request.user, organization=org, full_name=payload.full_name, **seat
+            )
+        else:
+            return Status(422, {"detail": "person_id or full_name is required"})
+    except ValidationError as exc:
+        return _refused(exc)
+    return Status(201, created)
 
 
 @router.get("/organizations/{code}/seats", response={200: list[SeatOut], 404: ErrorOut})

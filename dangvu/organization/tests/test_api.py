@@ -166,3 +166,41 @@ def test_annual_report_refuses_an_as_of_date_before_the_year(world, as_user):
         "/api/v1/reports/annual", {"year": 2026, "org": "DU", "as_of": "2025-06-30"}
     )
     assert response.status_code == 422
+
+
+def test_office_creates_a_cell_and_a_seat_through_the_api(world, as_user):
+    client = as_user(world.office)
+    created = client.post(
+        "/api/v1/organizations/DU/children",
+        json.dumps({"code": "CB-API", "name": "Chi bộ API", "kind": "attached_cell"}),
+        content_type="application/json",
+    )
+    assert created.status_code == 201 and created.json()["parent_code"] == "DU"
+    seat = client.post(
+        "/api/v1/organizations/CB-API/seats",
+        json.dumps({"full_name": "Lê Thị Mới", "role": "secretary", "term_start": "2025-07-01"}),
+        content_type="application/json",
+    )
+    assert seat.status_code == 201 and seat.json()["person_name"] == "Lê Thị Mới"
+    assert CommitteeSeat.objects.get(pk=seat.json()["id"]).history.latest().history_user == world.office
+
+
+@pytest.mark.parametrize("persona", ["leader", "secretary_a"])
+def test_others_cannot_create_organisations_or_seats_through_the_api(world, as_user, persona):
+    client = as_user(getattr(world, persona))
+    assert (
+        client.post(
+            "/api/v1/organizations/CB-A/seats",
+            json.dumps({"full_name": "X", "role": "secretary", "term_start": "2025-07-01"}),
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            "/api/v1/organizations/DU/children",
+            json.dumps({"code": "CB-X", "name": "X", "kind": "attached_cell"}),
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
