@@ -6,6 +6,7 @@ Only for plain models whose fields are text, numbers, booleans, dates, date-time
 Call inside the import's transaction.
 """
 
+import operator
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -96,20 +97,26 @@ def insert(
         for f in fields
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
     }
-    _insert(model._meta.db_table, fields, _rows(fields, records, constants))
+    rows = _rows(fields, records, constants)
+    _insert(model._meta.db_table, fields, rows)
     if actor is not None:
-        _insert_history(model, records, actor=actor, stamped=stamped)
+        _insert_history(model, fields, rows, actor=actor, stamped=stamped)
     return ids
 
 
-def _insert_history(model, records: Sequence[dict], *, actor, stamped) -> None:
+def _insert_history(model, fields, rows: list[tuple], *, actor, stamped) -> None:
+    """The "+" history rows, taken from the rows just written: every column the history table
+    shares with the model, then the history's own columns (the same for every row)."""
     history = model.history.model
-    fields = [f for f in history._meta.concrete_fields if f.attname != "history_id"]
-    constants = {
+    position = {f.attname: i for i, f in enumerate(fields)}
+    shared = [f for f in history._meta.concrete_fields if f.attname in position]
+    own = {
         "history_date": stamped,
         "history_change_reason": None,
         "history_type": "+",
         "history_user_id": actor.pk,
     }
-    constants |= {f.attname: stamped for f in fields if f.attname in {"created_at", "updated_at"}}
-    _insert(history._meta.db_table, fields, _rows(fields, records, constants))
+    own_fields = [f for f in history._meta.concrete_fields if f.attname in own]
+    pick = operator.itemgetter(*(position[f.attname] for f in shared))
+    tail = tuple(own[f.attname] for f in own_fields)
+    _insert(history._meta.db_table, [*shared, *own_fields], [pick(row) + tail for row in rows])

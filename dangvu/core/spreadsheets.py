@@ -109,10 +109,10 @@ def text(value: Any) -> str:
 
 def name(value: Any) -> str:
     """A person's name: clean text, and an all-capitals name ('NGUYỄN VĂN AN') in title case."""
-    cleaned = text(value)
+    cleaned = text(value)  # already NFC
     if cleaned and cleaned == cleaned.upper():
-        cleaned = " ".join(word.capitalize() for word in cleaned.split(" "))
-    return unicodedata.normalize("NFC", cleaned)
+        cleaned = unicodedata.normalize("NFC", " ".join(w.capitalize() for w in cleaned.split(" ")))
+    return cleaned
 
 
 def to_date(value: Any) -> date | None:

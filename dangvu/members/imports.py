@@ -19,7 +19,7 @@ from . import rules, services
 from .choices import EventKind, Gender
 from .models import Member, MemberEvent, MembershipPeriod
 
-BATCH = 1000
+BATCH = 2500  # rows checked against the database and written together
 
 COLUMNS: tuple[Column, ...] = (
     Column(

@@ -70,7 +70,10 @@ def test_a_good_file_creates_members_with_events_and_history(world):
         "ceremony",
         "recognition",
     ]
-    assert member.history.latest().history_user == world.office
+    created = member.history.get()
+    assert (created.history_user, created.history_type) == (world.office, "+")
+    assert (created.citizen_id, created.person_id) == (member.citizen_id, member.person_id)
+    assert member.person.history.get().full_name == member.person.full_name
     assert MembershipPeriod.objects.get(member=member).official_on == date(2011, 3, 20)
     assert Member.objects.get(citizen_id="001000000002").person.organization == world.cell_b
 
