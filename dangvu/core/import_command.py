@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.http import Http404
 
 from . import access, spreadsheets
 from .audit import system_actor
@@ -18,7 +19,12 @@ class ImportCommand(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
-        parser.add_argument("--org", help="organisation code (default: the single root)")
+        parser.add_argument(
+            "--org",
+            help="organisation code (members: default the single root; "
+            "organisations and seats: required unless run as the "
+            "system)",
+        )
         parser.add_argument(
             "--user", help="import as this login (its scope and its name in the history); default: the system"
         )
@@ -43,6 +49,13 @@ class ImportCommand(BaseCommand):
         if user is None:
             raise CommandError(f"Không có tài khoản {username!r}.")
         return user, access.scope_for(user)
+
+    def execute(self, *args, **options):
+        # core.access answers 404 for what is missing or outside the scope: say it plainly here.
+        try:
+            return super().execute(*args, **options)
+        except Http404 as exc:
+            raise CommandError("Không có tổ chức --org này trong phạm vi được làm.") from exc
 
     def progress(self, rows: int) -> None:
         sys.stderr.write(f"\rĐã đọc {rows:,} dòng".replace(",", "."))

@@ -2,7 +2,9 @@
 column, a choice for each duplicate) → confirm (all rows in one transaction, or none)."""
 
 import secrets
+import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 from django import forms
@@ -24,6 +26,7 @@ Runner = Callable[[str, str, dict[int, str], bool], Report]
 class ImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Excel file (.xlsx)"))
     on_duplicate = forms.ChoiceField(
+        required=False,
         label=gettext_lazy("When a row is someone already recorded"),
         choices=[
             ("stop", gettext_lazy("Stop and let me choose for each")),
@@ -32,6 +35,13 @@ class ImportForm(forms.Form):
         ],
         initial="stop",
     )
+
+
+def _form(actions: tuple[str, ...], *args) -> ImportForm:
+    form = ImportForm(*args)
+    if len(actions) == 1:
+        del form.fields["on_duplicate"]  # nothing to choose: duplicates stop the import
+    return form
 
 
 def xlsx_response(data: bytes, filename: str) -> HttpResponse:
@@ -62,11 +72,11 @@ def import_page(
     if request.method == "POST" and "token" in request.POST:
         return _confirm(request, key, runner, context, actions)
     if request.method == "POST":
-        form = ImportForm(request.POST, request.FILES)
+        form = _form(actions, request.POST, request.FILES)
         context["form"] = form
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            on_duplicate = form.cleaned_data["on_duplicate"]
+            on_duplicate = form.cleaned_data.get("on_duplicate") or "stop"
             try:
                 spreadsheets.check_xlsx(upload, size=upload.size)
                 token = _keep(request, upload, key)
@@ -114,12 +124,24 @@ def _keep(request: HttpRequest, upload, key: str) -> str:
     token = secrets.token_urlsafe(16)
     path = _path(token)
     path.parent.mkdir(parents=True, exist_ok=True)
+    _forget_old_uploads(path.parent)
     with path.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
     request.session.setdefault("imports", {})[token] = key
     request.session.modified = True
     return token
+
+
+KEEP_UPLOADS = timedelta(hours=24)
+
+
+def _forget_old_uploads(folder: Path) -> None:
+    """Uploads whose preview was never confirmed hold personal data: they go after a day."""
+    limit = time.time() - KEEP_UPLOADS.total_seconds()
+    for old in folder.glob("*.xlsx"):
+        if old.stat().st_mtime < limit:
+            old.unlink(missing_ok=True)
 
 
 def _path(token: str) -> Path:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import spreadsheets
@@ -79,7 +80,9 @@ def aliases_of(columns: Sequence[Column]) -> dict[str, str]:
 def read(data, columns: Sequence[Column]) -> Iterator[Row]:
     """Rows of the file as typed values, each with the problems of its cells. Empty rows skipped."""
     rows = spreadsheets.open_rows(data)
-    header = spreadsheets.find_header(rows, aliases_of(columns), [c.field for c in columns if c.required])
+    header = spreadsheets.find_header(
+        rows, aliases_of(columns), {c.field: c.header for c in columns if c.required}
+    )
     by_field = {c.field: c for c in columns}
     for number, values in rows:
         if all(v is None or str(v).strip() == "" for v in values):
@@ -103,14 +106,23 @@ def _convert(row: Row, column: Column, raw: Any) -> None:
 
 
 def _choice(raw: Any, column: Column) -> str:
+    """A choice by its code or its label in Vietnamese or English, whoever wrote the file."""
     cleaned = fold(spreadsheets.text(raw))
     if not cleaned:
         return ""
     for value, label in column.choices:
-        if cleaned in {fold(value), fold(str(label))}:
+        if cleaned == fold(value) or cleaned in _label_forms(label):
             return value
     labels = ", ".join(str(label) for _v, label in column.choices)
     raise ValueError(_("“%(value)s” is not one of: %(choices)s.") % {"value": raw, "choices": labels})
+
+
+def _label_forms(label) -> set[str]:
+    forms = set()
+    for language in ("vi", "en"):
+        with translation.override(language):
+            forms.add(fold(str(label)))
+    return forms
 
 
 def _bool(raw: Any, column: Column) -> bool:
@@ -147,8 +159,10 @@ def _note(column: Column) -> str:
 
 
 def export_rows(columns: Sequence[Column], records: Iterable[dict[str, Any]]) -> Iterator[list]:
-    """Rows for an export in the import's own column order (so an export re-imports)."""
-    labels = {c.field: dict(c.choices) for c in columns if c.choices}
+    """Rows for an export in the import's own column order (so an export re-imports); choices are
+    written with their Vietnamese labels, whatever the exporting user's language."""
+    with translation.override("vi"):
+        labels = {c.field: {v: str(label) for v, label in c.choices} for c in columns if c.choices}
     for record in records:
         yield [_export_value(record.get(c.field), labels.get(c.field)) for c in columns]
 

@@ -76,20 +76,21 @@ class HeaderMatch:
 
 
 def find_header(
-    rows: Iterator[tuple[int, Sequence[Any]]], aliases: dict[str, str], required: Iterable[str]
+    rows: Iterator[tuple[int, Sequence[Any]]], aliases: dict[str, str], required: dict[str, str]
 ) -> HeaderMatch:
     """The first row (among the first 20) naming the required columns; the iterator then stands
-    just past it. `aliases` maps a header_key to a field; title rows above are skipped."""
-    required = set(required)
+    just past it. `aliases` maps a header_key to a field, `required` a field to its header; title
+    rows above are skipped."""
+    needed = set(required)
     for number, values in rows:
         columns = {i: aliases[header_key(v)] for i, v in enumerate(values) if header_key(v) in aliases}
-        if required <= set(columns.values()):
+        if needed <= set(columns.values()):
             return HeaderMatch(number, columns)
         if number >= HEADER_SEARCH_ROWS:
             break
     raise SpreadsheetError(
         _("No header row was found in the first %(n)d rows. The header must name at least: %(cols)s.")
-        % {"n": HEADER_SEARCH_ROWS, "cols": ", ".join(sorted(required))}
+        % {"n": HEADER_SEARCH_ROWS, "cols": ", ".join(required.values())}
     )
 
 

@@ -1,7 +1,7 @@
 """REST API of member records: the pages' selectors and services, the same scopes and rules."""
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -126,7 +126,9 @@ class EventIn(Schema):
 class MemberQuery(Schema):
     org: str | None = None
     q: Annotated[str, Field(max_length=100)] = ""
-    status: str = "active"
+    status: Literal[
+        "active", "probationary", "official", "exempt", "deceased", "left", "transferred_out", "all"
+    ] = "active"
     gender: Gender | None = None
     age_from: Annotated[int, Field(ge=0, le=130)] | None = None
     age_to: Annotated[int, Field(ge=0, le=130)] | None = None
@@ -143,8 +145,8 @@ def _root(request, code: str | None, action="view"):
     if code:
         return org_selectors.organization_get(request.scope, code, action)
     tops = org_selectors.top_organizations(request.scope)
-    if not tops:
-        raise Http404
+    if len(tops) != 1:
+        raise Http404  # several (or no) top organisations: the client must name one with `org`
     return tops[0]
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from dangvu.core import bulk, imports, periods
+from dangvu.core import access, bulk, imports, periods
 from dangvu.core.imports import Column, Report, Row
 from dangvu.core.vietnamese import fold, name_sort_key
 from dangvu.organization.models import Organization, Person
@@ -91,6 +91,7 @@ class Plan:
 
     actor: Any
     cells: list[Organization]
+    scope: access.Scope = access.SYSTEM_SCOPE  # whose records may be matched and updated
     on_duplicate: str = "stop"
     decisions: dict[int, str] = field(default_factory=dict)
     progress: Callable[[int], None] | None = None
@@ -136,9 +137,10 @@ class _Importer:
                 "Chi bộ", _("No cell with this code or name among yours: “%(cell)s”.") % {"cell": v["cell"]}
             )
         v["cell_obj"] = cell
-        v["citizen_id"] = (v.get("citizen_id") or "").replace(" ", "")
+        if "citizen_id" in v:  # only a column the file has may change a record
+            v["citizen_id"] = (v["citizen_id"] or "").replace(" ", "")
         for problem in rules.identifier_problems(
-            citizen_id=v["citizen_id"],
+            citizen_id=v.get("citizen_id") or "",
             card_number=v.get("card_number") or "",
             card_issued_on=v.get("card_issued_on"),
             record_number=v.get("record_number") or "",
@@ -169,17 +171,29 @@ class _Importer:
     def _flush(self, batch: list[Row]) -> None:
         if not batch:
             return
-        existing = _existing(batch)
+        existing, mine = _existing(batch, self.plan.scope)
         creates = []
         for row in batch:
             self.report.problems.extend(row.problems)
             if row.problems:
                 continue
-            match = next(((m, how) for how, key in row.values["keys"] for m in existing.get(key, [])), None)
-            if match is None:
-                creates.append(row)
+            matches = [(m, how) for how, key in row.values["keys"] for m in existing.get(key, [])]
+            elsewhere = [how for m, how in matches if m.pk not in mine and how != "name_dob"]
+            matches = [(m, how) for m, how in matches if m.pk in mine]
+            if elsewhere:
+                # Recorded by an organisation the user does not keep: say so, name nobody.
+                row.refuse(
+                    _header(elsewhere[0]),
+                    _(
+                        "This person is already recorded by another "
+                        "organisation; ask the Party Committee office."
+                    ),
+                )
+                self.report.problems.extend(row.problems)
+            elif matches:
+                self._duplicate(row, *matches[0], creates)
             else:
-                self._duplicate(row, *match, creates)
+                creates.append(row)
         if self.report.ok and creates:
             _create(creates, self.plan.actor, self.today)
             self.report.created += len(creates)
@@ -260,8 +274,9 @@ def _labelled_keys(v: dict) -> list[tuple[str, str]]:
     return keys
 
 
-def _existing(batch: list[Row]) -> dict[str, list[Member]]:
-    """Members already recorded that match rows of the batch: one query."""
+def _existing(batch: list[Row], scope: access.Scope) -> tuple[dict[str, list[Member]], set[int]]:
+    """Members already recorded that match rows of the batch, and which of them the user keeps:
+    two queries."""
     ids = {r.values["citizen_id"] for r in batch if r.values.get("citizen_id")}
     cards = {r.values["card_number"] for r in batch if r.values.get("card_number")}
     names = {fold(r.values["full_name"]) for r in batch if r.values.get("full_name")}
@@ -279,7 +294,17 @@ def _existing(batch: list[Row]) -> dict[str, list[Member]]:
             }
         ):
             index.setdefault(key, []).append(member)
-    return index
+    ids_found = {m.pk for ms in index.values() for m in ms}
+    mine = (
+        set(
+            access.restrict(Member.objects.filter(pk__in=ids_found), scope, access.RECORDS).values_list(
+                "pk", flat=True
+            )
+        )
+        if ids_found
+        else set()
+    )
+    return index, mine
 
 
 def _create(rows: list[Row], actor, today: date) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from dangvu.core.audit import save_audited, soft_delete, update_versioned
 from dangvu.organization import services as org_services
@@ -112,7 +113,11 @@ def member_create(
 def member_update(*, actor, member: Member, expected_version: int, **changes) -> Member:
     """Change the record's fields (and the person's name or date of birth) at a known version."""
     person_changes = {f: changes.pop(f) for f in PERSON_FIELDS if f in changes}
+    person_changes = {f: v for f, v in person_changes.items() if getattr(member.person, f) != v}
     _check_identifiers(changes, member)
+    if person_changes and not changes:
+        # The record's version guards the whole form, the person's fields included.
+        changes = {"updated_at": timezone.now()}
     updated = update_versioned(member, actor=actor, expected_version=expected_version, changes=changes)
     person = member.person
     if person_changes:

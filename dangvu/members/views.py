@@ -267,7 +267,13 @@ def member_import(request: HttpRequest, code: str) -> HttpResponse:
     cells = _cells_for(request, org)
 
     def runner(path: str, on_duplicate: str, decisions: dict[int, str], dry_run: bool):
-        plan = imports.Plan(actor=request.user, cells=cells, on_duplicate=on_duplicate, decisions=decisions)
+        plan = imports.Plan(
+            actor=request.user,
+            cells=cells,
+            scope=request.scope,
+            on_duplicate=on_duplicate,
+            decisions=decisions,
+        )
         return imports.run(path, plan, dry_run=dry_run)
 
     return import_page(

@@ -130,7 +130,7 @@ def _write_organizations(rows: list[Row], plan: Plan, report: Report) -> None:
                         row.number,
                         "Tổ chức cấp trên",
                         _("No organisation “%(parent)s” among yours or in the file.")
-                        % {"parent": row.values["parent"]},
+                        % {"parent": row.values.get("parent") or "—"},
                     )
                 )
             break
@@ -141,14 +141,16 @@ def _parent_ready(row: Row, known: dict[str, Organization], plan: Plan) -> bool:
     """A row can be written once its parent exists; without a parent it is a new root (only for
     the system) or the user's own top organisation, whose parent lies outside the file."""
     parent = row.values.get("parent")
-    if parent:
-        return fold(parent) in known
-    return plan.root is None or fold(row.values["code"]) == fold(plan.root.code)
+    if plan.root is not None and fold(row.values["code"]) == fold(plan.root.code):
+        return True  # the user's own top organisation: its parent lies outside the file
+    return fold(parent) in known if parent else plan.root is None
 
 
 def _write_organization(row: Row, known: dict, plan: Plan, report: Report) -> None:
     v = row.values
     parent = known.get(fold(v["parent"])) if v.get("parent") else None
+    if plan.root is not None and fold(v["code"]) == fold(plan.root.code):
+        parent = None  # the user's top organisation keeps its place
     fields = {
         "name": v["name"],
         "kind": v["kind"],

@@ -160,3 +160,27 @@ def test_the_member_list_costs_the_same_for_1_row_and_50(world, client):
     with CaptureQueriesContext(connection) as fifty:
         assert len(client.get("/api/v1/members", headers=headers).json()["items"]) == 50
     assert len(fifty) == len(one)
+
+
+def test_a_name_change_raises_the_records_version(world, members, client):
+    headers = _bearer(world.office)
+    url = f"/api/v1/members/{members[0].pk}"
+    first = client.patch(
+        url,
+        json.dumps({"version": 1, "full_name": "Nguyễn Văn Ân"}),
+        content_type="application/json",
+        headers=headers,
+    )
+    assert first.status_code == 200 and first.json()["version"] == 2
+    stale = client.patch(
+        url,
+        json.dumps({"version": 1, "full_name": "Nguyễn Văn Ấn"}),
+        content_type="application/json",
+        headers=headers,
+    )
+    assert stale.status_code == 409
+
+
+def test_an_unknown_status_is_422(world, members, client):
+    response = client.get("/api/v1/members", {"status": "bogus"}, headers=_bearer(world.office))
+    assert response.status_code == 422

@@ -247,3 +247,32 @@ def test_dates_are_read_from_every_form_real_files_use():
     assert spreadsheets.to_date("2020-05-01") == date(2020, 5, 1)
     with pytest.raises(ValueError):
         spreadsheets.to_date("5/2020")
+
+
+def test_a_secretary_cannot_reach_a_member_of_another_cell_through_an_import(world):
+    make_member(world.office, world.cell_b, "Trần Văn Khác", citizen_id="001000000001", hometown="Huế")
+    plan = imports.Plan(
+        actor=world.secretary_a,
+        cells=[world.cell_a],
+        scope=access_scope(world.secretary_a),
+        on_duplicate="update",
+    )
+    report = imports.run(_xlsx([_good(1)]), plan, dry_run=False)
+    assert [p.column for p in report.problems] == ["Số căn cước"]
+    assert "Trần Văn Khác" not in report.problems[0].message and not report.duplicates
+    assert Member.objects.get(citizen_id="001000000001").person.full_name == "Trần Văn Khác"
+
+
+def test_an_update_changes_only_the_columns_the_file_has(world):
+    member = make_member(
+        world.office, world.cell_a, "Nguyễn Văn Số 1", born=date(1980, 1, 1), citizen_id="001000000001"
+    )
+    header = ["Họ và tên", "Ngày sinh", "Chi bộ", "Quê quán"]
+    report = imports.run(
+        _xlsx([["Nguyễn Văn Số 1", date(1980, 1, 1), "CB-A", "Vinh"]], header),
+        _plan(world, on_duplicate="update"),
+        dry_run=False,
+    )
+    assert report.updated == 1
+    member.refresh_from_db()
+    assert (member.hometown, member.citizen_id) == ("Vinh", "001000000001")

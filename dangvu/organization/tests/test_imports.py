@@ -172,3 +172,43 @@ def test_a_new_installation_imports_its_tree_and_seats_from_the_command_line(db,
     )
     call_command("import_seats", str(seats), stdout=StringIO(), stderr=StringIO())
     assert CommitteeSeat.objects.get().person.organization.code == "CB-1"
+
+
+def test_an_import_command_outside_the_users_scope_is_a_clear_error(world, tmp_path):
+    path = tmp_path / "tc.xlsx"
+    path.write_bytes(_xlsx(ORG_HEADER, [["CB-Z", "Chi bộ Z", "Chi bộ trực thuộc", "CB-A", ""]]).read())
+    with pytest.raises(CommandError, match="phạm vi"):
+        call_command(
+            "import_organizations",
+            str(path),
+            "--org",
+            "DU",
+            "--user",
+            "secretary_a",
+            stdout=StringIO(),
+            stderr=StringIO(),
+        )
+
+
+def test_an_organisation_file_without_a_parent_column_is_refused_not_crashed(world):
+    rows = [["CB-Q", "Chi bộ Q", "Chi bộ trực thuộc"]]
+    report = imports.run_organizations(_xlsx(ORG_HEADER[:3], rows), _plan(world), dry_run=False)
+    assert [p.column for p in report.problems] == ["Tổ chức cấp trên"]
+
+
+def test_a_subtree_export_reimports_on_its_own_page(world, as_user):
+    response = as_user(world.office).get(reverse("organization:export", args=["DBBP"]))
+    orgs = list(Organization.objects.filter(path__startswith=world.partial.path))
+    plan = imports.Plan(actor=world.office, root=world.partial, organizations=orgs, on_duplicate="update")
+    report = imports.run_organizations(BytesIO(response.content), plan, dry_run=False)
+    assert report.ok and report.unchanged == 2, report.problems
+
+
+def test_an_export_made_in_english_imports_for_everyone(world, as_user):
+    world.office.language = "en"
+    world.office.save()
+    response = as_user(world.office).get(reverse("organization:export", args=["DU"]))
+    report = imports.run_organizations(
+        BytesIO(response.content), _plan(world, on_duplicate="update"), dry_run=False
+    )
+    assert report.ok and report.unchanged == 5

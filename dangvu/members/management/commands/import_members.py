@@ -26,7 +26,9 @@ class Command(ImportCommand):
                 path__startswith=root.path, kind__in=CELL_KINDS
             )
         )
-        plan = imports.Plan(actor=actor, cells=cells, on_duplicate=on_duplicate, progress=self.progress)
+        plan = imports.Plan(
+            actor=actor, cells=cells, scope=scope, on_duplicate=on_duplicate, progress=self.progress
+        )
         try:
             report = imports.run(str(path), plan, dry_run=dry_run)
         except spreadsheets.SpreadsheetError as exc:

@@ -12,7 +12,8 @@ from dangvu.organization import imports, selectors
 
 
 class Command(ImportCommand):
-    help = "Import organizations from an Excel file (all or nothing)."
+    help = "Import organisations from an Excel file (all or nothing)."
+    run = staticmethod(imports.run_organizations)
 
     def handle(self, *args, file, org, user, on_duplicate, dry_run, **options):
         path = self.checked_file(file)
@@ -25,7 +26,7 @@ class Command(ImportCommand):
             managed = managed.filter(path__startswith=root.path)
         plan = imports.Plan(actor=actor, root=root, organizations=list(managed), on_duplicate=on_duplicate)
         try:
-            report = imports.run_organizations(str(path), plan, dry_run=dry_run)
+            report = self.run(str(path), plan, dry_run=dry_run)
         except spreadsheets.SpreadsheetError as exc:
             raise CommandError(str(exc)) from exc
         self.finish(report, dry_run)
