@@ -3,8 +3,10 @@ response that breaks the OpenAPI schema."""
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -23,8 +25,16 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 def api_schema(world):
     make_member(world.office, world.cell_a, "Nguyễn Văn An", citizen_id="001080000001")
     _token, plain = api_token_create(actor=world.office, user=world.office, name="fuzz")
-    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
-    return schema, {"Authorization": f"Bearer {plain}"}
+    # The WSGI app closes the database connection at the end of each request, which would end the
+    # test's transaction on PostgreSQL; Django's own test client unhooks the same signals.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+        yield schema, {"Authorization": f"Bearer {plain}"}
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db
