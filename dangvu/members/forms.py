@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from dangvu.core.forms import VersionField, VNDateField
 
 from .models import Member, MemberEvent
+from .services import EVENT_FIELDS
 
 MEMBER_FIELDS = [
     "gender",
@@ -89,22 +90,7 @@ class MemberEditForm(MemberForm):
 class EventForm(forms.ModelForm):
     class Meta:
         model = MemberEvent
-        fields = [
-            "kind",
-            "date",
-            "end_date",
-            "cell",
-            "temporary",
-            "other_organization",
-            "discipline_form",
-            "effective_date",
-            "issuing_body",
-            "official_duty",
-            "reason",
-            "annulled",
-            "document_number",
-            "place",
-        ]
+        fields = list(EVENT_FIELDS)  # what the service accepts, in the same order
         field_classes = {"date": VNDateField, "end_date": VNDateField, "effective_date": VNDateField}
         widgets = {"reason": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
