@@ -4,6 +4,7 @@ columns and write the rows; nothing is written unless the whole file is right (t
 write in one transaction and rolls it back on any problem or for a preview).
 """
 
+import functools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -84,25 +85,22 @@ def read(data, columns: Sequence[Column]) -> Iterator[Row]:
         rows, aliases_of(columns), {c.field: c.header for c in columns if c.required}
     )
     by_field = {c.field: c for c in columns}
+    plan = [(index, by_field[name], _READERS[by_field[name].kind]) for index, name in header.columns.items()]
+    required = [c for c in columns if c.required]
     for number, values in rows:
         if all(v is None or str(v).strip() == "" for v in values):
             continue
         row = Row(number, {})
-        for index, field_name in header.columns.items():
-            raw = values[index] if index < len(values) else None
-            _convert(row, by_field[field_name], raw)
-        unreadable = {p.column for p in row.problems}
-        for column in columns:
-            if column.required and not row.values.get(column.field) and column.header not in unreadable:
+        for index, column, reader in plan:
+            try:
+                row.values[column.field] = reader(values[index] if index < len(values) else None, column)
+            except ValueError as exc:
+                row.refuse(column.header, str(exc))
+        unreadable = {p.column for p in row.problems} if row.problems else ()
+        for column in required:
+            if not row.values.get(column.field) and column.header not in unreadable:
                 row.refuse(column.header, _("This column is required."))
         yield row
-
-
-def _convert(row: Row, column: Column, raw: Any) -> None:
-    try:
-        row.values[column.field] = _READERS[column.kind](raw, column)
-    except ValueError as exc:
-        row.refuse(column.header, str(exc))
 
 
 def _choice(raw: Any, column: Column) -> str:
@@ -110,18 +108,23 @@ def _choice(raw: Any, column: Column) -> str:
     cleaned = fold(spreadsheets.text(raw))
     if not cleaned:
         return ""
-    for value, label in column.choices:
-        if cleaned == fold(value) or cleaned in _label_forms(label):
-            return value
-    labels = ", ".join(str(label) for _v, label in column.choices)
-    raise ValueError(_("“%(value)s” is not one of: %(choices)s.") % {"value": raw, "choices": labels})
+    found = _choice_forms(column.choices).get(cleaned)
+    if found is None:
+        labels = ", ".join(str(label) for _v, label in column.choices)
+        raise ValueError(_("“%(value)s” is not one of: %(choices)s.") % {"value": raw, "choices": labels})
+    return found
 
 
-def _label_forms(label) -> set[str]:
-    forms = set()
-    for language in ("vi", "en"):
-        with translation.override(language):
-            forms.add(fold(str(label)))
+@functools.cache
+def _choice_forms(choices: tuple[tuple[str, Any], ...]) -> dict[str, str]:
+    """Every accepted spelling of each choice (code, Vietnamese and English label), folded; made
+    once per set of choices, not once per cell."""
+    forms = {}
+    for value, label in choices:
+        forms[fold(value)] = value
+        for language in ("vi", "en"):
+            with translation.override(language):
+                forms[fold(str(label))] = value
     return forms
 
 

@@ -102,10 +102,21 @@ def text(value: Any) -> str:
         value = int(value)
     if isinstance(value, datetime | date):
         return value.strftime("%d/%m/%Y")
+    if isinstance(value, str) and _clean(value):
+        return value  # most cells: already one NFC line without extra spaces
     cleaned = normalize_name(str(value))
     if cleaned.startswith("'") and cleaned[1:2] in FORMULA_STARTS:
         cleaned = cleaned[1:]  # neutralised on export
     return cleaned
+
+
+def _clean(value: str) -> bool:
+    return (
+        value == value.strip()
+        and "  " not in value
+        and not any(ch in value for ch in "\t\n\r\xa0'")
+        and unicodedata.is_normalized("NFC", value)
+    )
 
 
 def name(value: Any) -> str:
