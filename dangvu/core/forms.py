@@ -1,7 +1,7 @@
 """Forms shared by every app: dates typed dd/mm/yyyy, the forced password change, the language."""
 
 from django import forms
-from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -31,10 +31,6 @@ class VersionField(forms.IntegerField):
         super().__init__(min_value=1, **kwargs)
 
 
-class ForcedPasswordChangeForm(PasswordChangeForm):
-    pass
-
-
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=[("vi", "Tiếng Việt"), ("en", "English")])
 
@@ -45,3 +41,13 @@ class TokenForm(forms.Form):
         max_length=100,
         help_text=_("What will use it, e.g. “the province's reporting tool”."),
     )
+
+
+def add_refusal(form: forms.Form, exc: Exception) -> None:
+    """Put a service's refusal on the form, in the user's language: on the fields it names, else
+    on the form. Nothing was written."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))

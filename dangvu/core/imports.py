@@ -7,7 +7,6 @@ write in one transaction and rolls it back on any problem or for a preview).
 import functools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from django.utils import translation
@@ -175,8 +174,4 @@ def _export_value(value: Any, labels: dict | None) -> Any:
         return str(labels.get(value, value or ""))
     if isinstance(value, bool):
         return "x" if value else ""
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value
-    return value
+    return "" if value is None else value

@@ -12,6 +12,7 @@ from pydantic import StrictBool
 
 from dangvu.core import periods
 from dangvu.core.access import RECORDS
+from dangvu.core.api_errors import ERRORS, ErrorOut, refused
 from dangvu.core.api_pagination import Pages
 from dangvu.core.audit import StaleVersionError
 from dangvu.organization import selectors as org_selectors
@@ -22,15 +23,6 @@ from .choices import DisciplineForm, EventKind, Gender
 from .models import Member
 
 router = Router(tags=["members"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    current_version: int | None = None
-    errors: dict[str, list[str]] | None = None
-
-
-ERRORS = {404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class MemberOut(Schema):
@@ -134,13 +126,6 @@ class MemberQuery(Schema):
     age_to: Annotated[int, Field(ge=0, le=130)] | None = None
 
 
-def _refused(exc: Exception) -> Status:
-    if isinstance(exc, StaleVersionError):
-        return Status(409, {"detail": str(exc), "current_version": exc.current_version})
-    errors = getattr(exc, "message_dict", None)
-    return Status(422, {"detail": " ".join(getattr(exc, "messages", [str(exc)])), "errors": errors})
-
-
 def _root(request, code: str | None, action="view"):
     if code:
         return org_selectors.organization_get(request.scope, code, action)
@@ -195,7 +180,7 @@ def member_create(request, payload: MemberIn):
     try:
         member = services.member_create(actor=request.user, cell=cell, admission=admission, **data)
     except ValidationError as exc:
-        return _refused(exc)
+        return refused(exc)
     return Status(201, member_read(request, member.pk))
 
 
@@ -206,7 +191,7 @@ def member_patch(request, member_id: int, payload: MemberPatch):
     try:
         services.member_update(actor=request.user, member=member, expected_version=payload.version, **changes)
     except (ValidationError, StaleVersionError) as exc:
-        return _refused(exc)
+        return refused(exc)
     return member_read(request, member.pk)
 
 
@@ -233,7 +218,7 @@ def event_create(request, member_id: int, payload: EventIn):
     try:
         event = services.event_add(actor=request.user, member=member, cell=cell, **data)
     except ValidationError as exc:
-        return _refused(exc)
+        return refused(exc)
     return Status(201, event)
 
 
@@ -243,5 +228,5 @@ def event_delete(request, event_id: int, version: int):
     try:
         services.event_delete(actor=request.user, event=event, expected_version=version)
     except StaleVersionError as exc:
-        return _refused(exc)
+        return refused(exc)
     return Status(204, None)

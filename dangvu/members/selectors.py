@@ -17,11 +17,6 @@ from .choices import EventKind, Status
 from .models import Member, MemberEvent, MembershipPeriod
 
 
-def scope_source(user, on: date):
-    """Members have no extra scope: their own record comes through their Person."""
-    return [], []
-
-
 def covering(on: date, prefix: str = "") -> Q:
     """Periods active on `on`: start inclusive, end exclusive."""
     return Q(**{f"{prefix}start__lte": on}) & (

@@ -12,8 +12,10 @@ from django.views.decorators.http import require_POST
 from dangvu.core import periods
 from dangvu.core.access import RECORDS, VIEW
 from dangvu.core.audit import StaleVersionError, personal_data_shown
+from dangvu.core.forms import add_refusal
 from dangvu.core.import_views import import_page, xlsx_response
 from dangvu.organization import selectors as org_selectors
+from dangvu.organization.choices import CELL_KINDS
 from dangvu.organization.models import Organization
 
 from . import imports, rules, selectors, services
@@ -22,14 +24,6 @@ from .forms import EventForm, FilterForm, MemberCreateForm, MemberEditForm
 from .models import Member
 
 PAGE_SIZE = 50
-
-
-def _form_error(form, exc: Exception) -> None:
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
 
 
 @login_required
@@ -144,7 +138,7 @@ def _warnings(member: Member, events) -> list[rules.Problem]:
 def _cells_for(request: HttpRequest, org: Organization):
     """The cells of the subtree whose records the user keeps."""
     cells = org_selectors.organizations_visible(request.scope, RECORDS).filter(
-        path__startswith=org.path, kind__in=["grassroots_cell", "attached_cell"]
+        path__startswith=org.path, kind__in=CELL_KINDS
     )
     return list(cells.order_by("code"))
 
@@ -170,7 +164,7 @@ def member_create(request: HttpRequest, code: str) -> HttpResponse:
         try:
             member = services.member_create(actor=request.user, cell=cell, admission=admission, **data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_refusal(form, exc)
         else:
             messages.success(request, _("Record of %(name)s created.") % {"name": member})
             return redirect("members:detail", pk=member.pk)
@@ -193,7 +187,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.member_update(actor=request.user, member=member, expected_version=version, **data)
         except (ValidationError, StaleVersionError) as exc:
-            _form_error(form, exc)
+            add_refusal(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("members:detail", pk=member.pk)
@@ -209,16 +203,14 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def event_add(request: HttpRequest, pk: int) -> HttpResponse:
     member = selectors.member_get(request.scope, pk, RECORDS)
     cells = (
-        org_selectors.organizations_visible(request.scope, VIEW)
-        .filter(kind__in=["grassroots_cell", "attached_cell"])
-        .order_by("code")
+        org_selectors.organizations_visible(request.scope, VIEW).filter(kind__in=CELL_KINDS).order_by("code")
     )
     form = EventForm(request.POST or None, cells=cells)
     if request.method == "POST" and form.is_valid():
         try:
             services.event_add(actor=request.user, member=member, **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_refusal(form, exc)
         else:
             messages.success(request, _("Event recorded."))
             return redirect("members:detail", pk=member.pk)

@@ -11,6 +11,7 @@ from pydantic import StrictBool
 
 from dangvu.core import metrics, periods
 from dangvu.core.access import MANAGE
+from dangvu.core.api_errors import ERRORS, ErrorOut, refused
 from dangvu.core.api_pagination import Pages
 from dangvu.core.audit import StaleVersionError
 
@@ -18,11 +19,6 @@ from . import selectors, services
 from .choices import OrgKind, SeatRole
 
 router = Router(tags=["organizations"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    current_version: int | None = None
 
 
 class OrganizationOut(Schema):
@@ -99,15 +95,6 @@ class SeatPatch(Schema):
     part_time: StrictBool = None  # type: ignore[assignment]
 
 
-ERRORS = {404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
-
-
-def _refused(exc: Exception) -> Status:
-    if isinstance(exc, StaleVersionError):
-        return Status(409, {"detail": str(exc), "current_version": exc.current_version})
-    return Status(422, {"detail": " ".join(getattr(exc, "messages", [str(exc)]))})
-
-
 @router.get("/organizations", response=list[OrganizationOut])
 @paginate(Pages)
 def organization_list(request):
@@ -128,7 +115,7 @@ def organization_patch(request, code: str, payload: OrganizationPatch):
             actor=request.user, organization=org, expected_version=payload.version, **changes
         )
     except (StaleVersionError, ValidationError) as exc:
-        return _refused(exc)
+        return refused(exc)
 
 
 @router.post("/organizations/{code}/children", response={201: OrganizationOut, **ERRORS})
@@ -138,7 +125,7 @@ def organization_create(request, code: str, payload: OrganizationIn):
     try:
         org = services.organization_create(actor=request.user, parent=parent, **payload.dict())
     except ValidationError as exc:
-        return _refused(exc)
+        return refused(exc)
     return Status(201, selectors.organization_get(request.scope, org.code))
 
 
@@ -159,7 +146,7 @@ def seat_create(request, code: str, payload: SeatIn):
         else:
             return Status(422, {"detail": "person_id or full_name is required"})
     except ValidationError as exc:
-        return _refused(exc)
+        return refused(exc)
     return Status(201, created)
 
 
@@ -178,7 +165,7 @@ def seat_patch(request, seat_id: int, payload: SeatPatch):
             actor=request.user, seat=seat, expected_version=payload.version, **changes
         )
     except (StaleVersionError, ValidationError) as exc:
-        return _refused(exc)
+        return refused(exc)
 
 
 @router.get("/reports/annual", response={200: dict, 404: ErrorOut, 422: ErrorOut})

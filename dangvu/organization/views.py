@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from dangvu.core import metrics, periods
 from dangvu.core.access import MANAGE
 from dangvu.core.audit import StaleVersionError, history_entries
+from dangvu.core.forms import add_refusal
 from dangvu.core.import_views import import_page, xlsx_response
 from dangvu.core.services import api_token_revoke
 from dangvu.core.services import password_reset as reset_password
@@ -26,15 +27,6 @@ from .forms import (
     SeatForm,
     VersionOnlyForm,
 )
-
-
-def _form_error(form, exc: Exception) -> None:
-    """Put a service's refusal on the form, in the user's language; nothing was written."""
-    if isinstance(exc, ValidationError):
-        for message in exc.messages:
-            form.add_error(None, message)
-    else:
-        form.add_error(None, str(exc))
 
 
 @login_required
@@ -91,7 +83,7 @@ def organization_create(request: HttpRequest, code: str) -> HttpResponse:
         try:
             org = services.organization_create(actor=request.user, parent=parent, **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_refusal(form, exc)
         else:
             messages.success(request, _("Organisation %(name)s created.") % {"name": org.name})
             return redirect("organization:detail", code=org.code)
@@ -122,7 +114,7 @@ def organization_edit(request: HttpRequest, code: str) -> HttpResponse:
                 actor=request.user, organization=org, expected_version=version, **data
             )
         except (ValidationError, StaleVersionError) as exc:
-            _form_error(form, exc)
+            add_refusal(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("organization:detail", code=org.code)
@@ -179,7 +171,7 @@ def seat_create(request: HttpRequest, code: str) -> HttpResponse:
         try:
             seat = _create_seat(request, org, people, data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_refusal(form, exc)
         else:
             messages.success(request, _("Seat added: %(seat)s.") % {"seat": seat})
             return redirect("organization:detail", code=org.code)
@@ -209,7 +201,7 @@ def seat_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.seat_update(actor=request.user, seat=seat, expected_version=version, **data)
         except (ValidationError, StaleVersionError) as exc:
-            _form_error(form, exc)
+            add_refusal(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("organization:detail", code=seat.organization.code)
