@@ -168,7 +168,15 @@ def member_create(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("Record of %(name)s created.") % {"name": member})
             return redirect("members:detail", pk=member.pk)
-    return render(request, "members/form.html", {"form": form, "org": org, "title": _("New member record")})
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "cancel_url": reverse("members:list", args=[org.code]),
+            "title": _("New member record"),
+        },
+    )
 
 
 @login_required
@@ -194,8 +202,12 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     personal_data_shown(user=request.user, record=member, path=request.path)  # the form shows it
     return render(
         request,
-        "members/form.html",
-        {"form": form, "member": member, "title": _("Edit the record of %(name)s") % {"name": member}},
+        "core/form_page.html",
+        {
+            "form": form,
+            "cancel_url": member.get_absolute_url(),
+            "title": _("Edit the record of %(name)s") % {"name": member},
+        },
     )
 
 
@@ -216,8 +228,12 @@ def event_add(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("members:detail", pk=member.pk)
     return render(
         request,
-        "members/form.html",
-        {"form": form, "member": member, "title": _("New event for %(name)s") % {"name": member}},
+        "core/form_page.html",
+        {
+            "form": form,
+            "cancel_url": member.get_absolute_url(),
+            "title": _("New event for %(name)s") % {"name": member},
+        },
     )
 
 

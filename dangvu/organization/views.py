@@ -89,10 +89,10 @@ def organization_create(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("organization:detail", code=org.code)
     return render(
         request,
-        "organization/form.html",
+        "core/form_page.html",
         {
             "form": form,
-            "parent": parent,
+            "cancel_url": parent.get_absolute_url(),
             "title": _("New organisation under %(name)s") % {"name": parent.name},
         },
     )
@@ -120,8 +120,12 @@ def organization_edit(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("organization:detail", code=org.code)
     return render(
         request,
-        "organization/form.html",
-        {"form": form, "org": org, "title": _("Edit %(name)s") % {"name": org.name}},
+        "core/form_page.html",
+        {
+            "form": form,
+            "cancel_url": org.get_absolute_url(),
+            "title": _("Edit %(name)s") % {"name": org.name},
+        },
     )
 
 
