@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class VNDateInput(forms.DateInput):
@@ -51,3 +52,8 @@ def add_refusal(form: forms.Form, exc: Exception) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
+
+
+# Django's own strings that its Vietnamese catalogue leaves untranslated; listed here so that ours
+# (which takes precedence) carries them.
+DJANGO_STRINGS = [gettext_noop("- Select an option -")]

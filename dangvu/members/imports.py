@@ -194,9 +194,9 @@ class _Importer:
                 self._duplicate(row, *matches[0], creates)
             else:
                 creates.append(row)
+        self.report.created += len(creates)  # what the file would create, problems or not
         if self.report.ok and creates:
             _create(creates, self.plan.actor, self.today)
-            self.report.created += len(creates)
         if self.plan.progress:
             self.plan.progress(self.report.rows)
 

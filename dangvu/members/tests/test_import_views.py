@@ -103,3 +103,17 @@ def test_export_keeps_the_filters_and_the_scope(world, as_user):
         as_user(world.secretary_a).get(reverse("members:list", args=["CB-B"]), {"xuat": "xlsx"}).status_code
         == 404
     )
+
+
+def test_the_preview_counts_the_good_rows_even_when_others_are_wrong(world, as_user, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    preview = as_user(world.office).post(
+        reverse("members:import", args=["DU"]),
+        {
+            "file": _upload(
+                [["Lê Văn Đúng", "01/01/1990", "CB-A", ""], ["Lê Văn Sai", "31/02/1990", "CB-A", ""]]
+            )
+        },
+    )
+    report = preview.context["report"]
+    assert (report.created, len(report.problems)) == (1, 1) and not Member.objects.exists()
