@@ -5,6 +5,7 @@ header variants, dates as Excel serials or dd/mm/yyyy text, extra spaces, decomp
 Writing neutralises cells that a spreadsheet would run as formulas.
 """
 
+import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -110,12 +111,16 @@ def text(value: Any) -> str:
     return cleaned
 
 
+# What makes a text cell need cleaning: a tab, a line break, a no-break space, an apostrophe (a
+# neutralised formula) or a double space; leading and trailing spaces are checked apart.
+_UNCLEAN = re.compile("[\t\n\r\xa0']|  ")
+
+
 def _clean(value: str) -> bool:
     return (
-        value == value.strip()
-        and "  " not in value
-        and not any(ch in value for ch in "\t\n\r\xa0'")
-        and unicodedata.is_normalized("NFC", value)
+        _UNCLEAN.search(value) is None
+        and value == value.strip()
+        and (value.isascii() or unicodedata.is_normalized("NFC", value))  # ASCII is always NFC
     )
 
 
@@ -170,7 +175,7 @@ def write_table(
     landscape A4 fitting the width; an optional second sheet explaining the columns."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = title[:31]
+    sheet.title = re.sub(r"[\[\]:*?/\\]", "-", title)[:31]  # characters Excel refuses in a sheet name
     sheet.append(list(headers))
     for cell in sheet[1]:
         cell.font = Font(bold=True)

@@ -23,22 +23,50 @@ def normalize_name(name: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", name)).strip()
 
 
+class _BareLetters(dict):
+    """A str.translate table: each character without its diacritics (đ, Đ -> d, D), worked out the
+    first time the character is met. Decomposing character by character and dropping the combining
+    marks gives what decomposing the whole text does: canonical reordering only moves combining
+    marks, and they are all dropped."""
+
+    def __missing__(self, code: int) -> str:
+        character = {"đ": "d", "Đ": "D"}.get(chr(code), chr(code))
+        decomposed = unicodedata.normalize("NFD", character)
+        self[code] = bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        return bare
+
+
+_BARE = _BareLetters()
+
+
 @functools.lru_cache(maxsize=8192)  # cells, genders and name words repeat across an import
 def fold(text: str) -> str:
     """Lower case without diacritics: 'Nguyễn Thị Đào' -> 'nguyen thi dao'."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # One table look-up per character instead of normalising and filtering every text anew.
+    bare = text if text.isascii() else text.translate(_BARE)
     return _SPACES.sub(" ", bare.lower()).strip()
+
+
+def _letter_code(letter: str) -> str:
+    position = ALPHABET.find(letter)
+    return f"{10 + position:02d}" if position >= 0 else f"{90 + min(ord(letter) % 10, 9)}"
+
+
+# The codes of ASCII characters, for words without accents (numbers, foreign names): no tones, and
+# spaces dropped as _clusters drops them.
+_ASCII_CODES = {i: ("" if chr(i).isspace() else _letter_code(chr(i))) for i in range(128)}
 
 
 @functools.lru_cache(maxsize=4096)  # names repeat their words: Nguyễn, Văn, Thị...
 def _letters_and_tones(word: str) -> tuple[str, str]:
+    if word.isascii():  # a word met once (a number in a name) is not worth decomposing
+        letters = word.lower().translate(_ASCII_CODES)
+        return letters, "0" * (len(letters) // 2)
     letters, tones = [], []
     for cluster in _clusters(unicodedata.normalize("NFD", word.lower())):
         base, marks = cluster[0], cluster[1:]
         letter = unicodedata.normalize("NFC", base + "".join(m for m in marks if m in LETTER_MARKS))
-        position = ALPHABET.find(letter)
-        letters.append(f"{10 + position:02d}" if position >= 0 else f"{90 + min(ord(letter) % 10, 9)}")
+        letters.append(_letter_code(letter))
         tones.append(str(max((TONES.get(m, 0) for m in marks), default=0)))
     return "".join(letters), "".join(tones)
 

@@ -7,7 +7,6 @@ from datetime import date
 from typing import IO, Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from dangvu.core import access, bulk, imports, periods
@@ -20,6 +19,11 @@ from .choices import EventKind, Gender
 from .models import Member, MemberEvent, MembershipPeriod
 
 BATCH = 2500  # rows checked against the database and written together
+EVENT_COLUMNS = (  # the dates of the file that become events, in the order they are written
+    (EventKind.ADMISSION_DECISION, "admission_decision"),
+    (EventKind.CEREMONY, "ceremony"),
+    (EventKind.RECOGNITION, "recognition"),
+)
 
 COLUMNS: tuple[Column, ...] = (
     Column(
@@ -102,7 +106,7 @@ def run(data: IO[bytes] | str, plan: Plan, *, dry_run: bool) -> Report:
     wrong, when a duplicate says stop, or for a preview (dry run)."""
     report = Report()
     try:
-        with transaction.atomic():
+        with imports.fewer_collections(), transaction.atomic():
             _Importer(plan, report).run(imports.read(data, COLUMNS))
             if dry_run or not report.ok:
                 raise imports.Refused
@@ -147,7 +151,8 @@ class _Importer:
         ):
             if problem.blocking:
                 row.refuse(_header(problem.field), problem.message)
-        for problem in rules.date_order_problems(_facts(v), v.get("date_of_birth")):
+        v["facts"] = _facts(v)  # checked here, written as events and derived from in _create
+        for problem in rules.date_order_problems(v["facts"], v.get("date_of_birth")):
             row.refuse(_header("admission_decision"), problem.message)
         if v.get("admission_decision"):
             age = rules.admission_age_problem(
@@ -157,7 +162,11 @@ class _Importer:
                 self.report.warnings.append(
                     imports.Problem(row.number, _header("date_of_birth"), age.message)
                 )
-        v["keys"] = _labelled_keys(v)  # how the row may match: computed once
+        # The folded name: a match key, the query for namesakes and the stored search text.
+        v["folded_name"] = _folded(v.get("full_name"))
+        v["keys"] = _labelled_keys(  # how the row may match: computed once
+            v.get("citizen_id"), v.get("card_number"), v["folded_name"], v.get("date_of_birth")
+        )
         for _how, key in v["keys"]:
             if key in self.seen:
                 row.refuse(
@@ -251,47 +260,40 @@ def _cell_lookup(cells: Iterable[Organization]) -> dict[str, Organization]:
 
 
 def _facts(v: dict) -> list[rules.Fact]:
-    return [
-        rules.Fact(kind, v[key])
-        for kind, key in (
-            (EventKind.ADMISSION_DECISION, "admission_decision"),
-            (EventKind.CEREMONY, "ceremony"),
-            (EventKind.RECOGNITION, "recognition"),
-        )
-        if v.get(key)
-    ]
+    return [rules.Fact(kind, v[key]) for kind, key in EVENT_COLUMNS if v.get(key)]
 
 
-def _labelled_keys(v: dict) -> list[tuple[str, str]]:
-    """How a row may match an existing member: citizen ID, card number, or name + date of birth."""
+def _folded(full_name: str | None) -> str | None:
+    return fold(full_name) if full_name else None
+
+
+def _labelled_keys(
+    citizen_id: str | None, card_number: str | None, folded_name: str | None, date_of_birth: date | None
+) -> list[tuple[str, str]]:
+    """How a row may match an existing member: citizen ID, card number, or name (folded; None when
+    there is no name) + date of birth."""
     keys = []
-    if v.get("citizen_id"):
-        keys.append(("citizen_id", f"citizen_id:{v['citizen_id']}"))
-    if v.get("card_number"):
-        keys.append(("card_number", f"card_number:{v['card_number']}"))
-    if v.get("full_name") and v.get("date_of_birth"):
-        keys.append(("name_dob", f"full_name:{fold(v['full_name'])}|{v['date_of_birth']}"))
+    if citizen_id:
+        keys.append(("citizen_id", f"citizen_id:{citizen_id}"))
+    if card_number:
+        keys.append(("card_number", f"card_number:{card_number}"))
+    if folded_name is not None and date_of_birth:
+        keys.append(("name_dob", f"full_name:{folded_name}|{date_of_birth}"))
     return keys
 
 
 def _existing(batch: list[Row], scope: access.Scope) -> tuple[dict[str, list[Member]], set[int]]:
-    """Members already recorded that match rows of the batch, and which of them the user keeps:
-    two queries."""
+    """Members already recorded that match rows of the batch, and which of them the user keeps."""
     ids = {r.values["citizen_id"] for r in batch if r.values.get("citizen_id")}
     cards = {r.values["card_number"] for r in batch if r.values.get("card_number")}
-    names = {fold(r.values["full_name"]) for r in batch if r.values.get("full_name")}
-    found = Member.objects.filter(
-        Q(citizen_id__in=ids) | Q(card_number__in=cards) | Q(person__search_text__in=names)
-    ).select_related("person")
+    names = {r.values["folded_name"] for r in batch if r.values["folded_name"] is not None}
     index: dict[str, list[Member]] = {}
-    for member in found:
+    for member in _matching(ids, cards, names):
         for _how, key in _labelled_keys(
-            {
-                "citizen_id": member.citizen_id,
-                "card_number": member.card_number,
-                "full_name": member.person.full_name,
-                "date_of_birth": member.person.date_of_birth,
-            }
+            member.citizen_id,
+            member.card_number,
+            _folded(member.person.full_name),
+            member.person.date_of_birth,
         ):
             index.setdefault(key, []).append(member)
     ids_found = {m.pk for ms in index.values() for m in ms}
@@ -307,73 +309,87 @@ def _existing(batch: list[Row], scope: access.Scope) -> tuple[dict[str, list[Mem
     return index, mine
 
 
+def _matching(ids: set[str], cards: set[str], names: set[str]) -> list[Member]:
+    """Members with one of the citizen IDs, card numbers or folded names, by id (the order in which
+    one query OR-ing the three found them). One query per kind of key, each using its index: the
+    single query, OR-ing across the join with people, scanned every member for every batch."""
+    found: dict[int, Member] = {}
+    for lookup, keys in (
+        ("citizen_id__in", ids),
+        ("card_number__in", cards),
+        ("person__search_text__in", names),
+    ):
+        if keys:
+            for member in Member.objects.filter(**{lookup: keys}).select_related("person"):
+                found.setdefault(member.pk, member)
+    return [found[pk] for pk in sorted(found)]
+
+
 def _create(rows: list[Row], actor, today: date) -> None:
     """Create the batch's members with their history rows, events and periods: the same records
     the services make one by one, written at import speed (core.bulk)."""
-    people = bulk.insert(
-        Person,
-        [
-            {
-                "full_name": r.values["full_name"],
-                "sort_key": name_sort_key(r.values["full_name"]),
-                "search_text": fold(r.values["full_name"]),
-                "date_of_birth": r.values["date_of_birth"],
-                "organization_id": r.values["cell_obj"].pk,
-            }
-            for r in rows
-        ],
-        actor=actor,
-    )
-    histories = [rules.derive(_facts(r.values)) for r in rows]
-    members = bulk.insert(
-        Member,
-        [
-            {
-                "person_id": person,
-                "first_decision_on": history.first_decision,
-                "party_age_origin": rules.party_age_origin(history),
-                **{f: r.values[f] for f in RECORD_FIELDS if r.values.get(f)},
-            }
-            for r, person, history in zip(rows, people, histories, strict=True)
-        ],
-        actor=actor,
-    )
-    bulk.insert(
-        MemberEvent,
-        [
-            {
-                "member_id": member,
-                "kind": kind,
-                "date": r.values[key],
-                "cell_id": r.values["cell_obj"].pk if kind != EventKind.RECOGNITION else None,
-            }
-            for r, member in zip(rows, members, strict=True)
-            for kind, key in (
-                (EventKind.ADMISSION_DECISION, "admission_decision"),
-                (EventKind.CEREMONY, "ceremony"),
-                (EventKind.RECOGNITION, "recognition"),
-            )
-            if r.values.get(key)
-        ],
-        actor=actor,
-    )
-    bulk.insert(
-        MembershipPeriod,
-        [
-            {
-                "member_id": member,
-                "cell_id": r.values["cell_obj"].pk,
-                "start": p.start,
-                "end": p.end,
-                "admitted_on": p.admitted_on,
-                "recognised_on": p.recognised_on,
-                "official_on": p.official_on,
-                "end_reason": p.end_reason,
-            }
-            for r, member, history in zip(rows, members, histories, strict=True)
-            for p in history.periods
-        ],
-    )
+    people, members, events, periods = [], [], [], []
+    for r in rows:
+        person, member, own_events, own_periods = _records(r.values)
+        people.append(person)
+        members.append(member)
+        events.append(own_events)
+        periods.append(own_periods)
+    for member, person_id in zip(members, bulk.insert(Person, people, actor=actor), strict=True):
+        member["person_id"] = person_id
+    ids = bulk.insert(Member, members, actor=actor)
+    bulk.insert(MemberEvent, _owned(ids, events), actor=actor)
+    bulk.insert(MembershipPeriod, _owned(ids, periods))
+
+
+def _records(v: dict) -> tuple[dict, dict, list[dict], list[dict]]:
+    """A checked row's person, member, events and periods, from the facts and the folded name the
+    check made; the ids of the person and the member are filled in once they are written."""
+    cell_id = v["cell_obj"].pk
+    person = {
+        "full_name": v["full_name"],
+        "sort_key": name_sort_key(v["full_name"]),
+        "search_text": v["folded_name"],
+        "date_of_birth": v["date_of_birth"],
+        "organization_id": cell_id,
+    }
+    history = rules.derive(v["facts"])
+    member = {
+        "first_decision_on": history.first_decision,
+        "party_age_origin": rules.party_age_origin(history),
+        **{f: v[f] for f in RECORD_FIELDS if v.get(f)},
+    }
+    events = [
+        {
+            "kind": fact.kind,
+            "date": fact.date,
+            "cell_id": cell_id if fact.kind != EventKind.RECOGNITION else None,
+        }
+        for fact in v["facts"]
+    ]
+    periods = [
+        {
+            "cell_id": cell_id,
+            "start": p.start,
+            "end": p.end,
+            "admitted_on": p.admitted_on,
+            "recognised_on": p.recognised_on,
+            "official_on": p.official_on,
+            "end_reason": p.end_reason,
+        }
+        for p in history.periods
+    ]
+    return person, member, events, periods
+
+
+def _owned(ids: list[int], records: list[list[dict]]) -> list[dict]:
+    """The records of each member, in order, with their member's id."""
+    owned = []
+    for member, own in zip(ids, records, strict=True):
+        for record in own:
+            record["member_id"] = member
+            owned.append(record)
+    return owned
 
 
 def export(members: Iterable[Member], *, with_sensitive: bool) -> bytes:
