@@ -20,8 +20,7 @@ migrate: install
 
 demo: migrate
 	$(DANGVU) load_demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	$(DANGVU) runserver $(HOST):$(PORT)
+	@HOST=$(HOST) PORT=$(PORT) scripts/demo.sh
 
 serve: migrate
 	$(DANGVU) runserver $(HOST):$(PORT)

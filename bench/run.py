@@ -1,7 +1,8 @@
 """Benchmarks of the foundation: `make bench` (or `.venv/bin/python bench/run.py`).
 
 1. `dangvu load_demo` into a fresh SQLite database (budget: under 2 minutes).
-2. The organisation page of the demo root and the member lists: queries and time per request.
+2. The organisation page of the demo root, the member lists and the reports page: queries and time
+   per request.
 3. `dangvu report annual` for the demo root.
 
 Prints one line per figure; copy them into docs/performance.md with the date and machine.
@@ -64,6 +65,8 @@ def _page_figures() -> None:
         ("root organisation page (65 organisations, 2,000 members)", "/to-chuc/DU-VUSTA/"),
         ("member list of the root, first page of 50", "/to-chuc/DU-VUSTA/dang-vien/"),
         ("member list searched without accents", "/to-chuc/DU-VUSTA/dang-vien/?q=nguyen+thi"),
+        ("reports page of the root (what 59 cells owe, 8 requests)", "/to-chuc/DU-VUSTA/bao-cao/"),
+        ("a cell's page as its secretary sees it", "/to-chuc/CB-02/"),
     ):
         _measure(client, connection, label, url)
 

@@ -6,8 +6,25 @@ from ninja.throttling import AuthRateThrottle
 from dangvu.core.api_auth import AUTH
 from dangvu.members.api import router as member_router
 from dangvu.organization.api import router as organization_router
+from dangvu.reports.api import router as reports_router
 
-api = NinjaAPI(
+
+class DangvuAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """Every operation may answer 400 when the request carries a NUL character
+        (core.middleware.RejectNullCharactersMiddleware refuses it before any view)."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        refused = {
+            "description": "Bad Request: a NUL character in the path, query or body",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+        }
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                operation["responses"].setdefault(400, refused)
+        return schema
+
+
+api = DangvuAPI(
     title="dangvu API",
     version="1",
     description="Công tác xây dựng Đảng — the same data and scopes as the pages.",
@@ -21,3 +38,4 @@ api = NinjaAPI(
 
 api.add_router("/", organization_router)
 api.add_router("/", member_router)
+api.add_router("/", reports_router)

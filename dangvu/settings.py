@@ -45,6 +45,20 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_days(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    """A comma-separated list of whole days, e.g. "3,1" -> (3, 1), largest first."""
+    items = env_list(name, [])
+    if not items:
+        return default
+    try:
+        days = sorted({int(item) for item in items}, reverse=True)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be whole days separated by commas, e.g. 3,1") from exc
+    if days[-1] < 0:
+        raise ImproperlyConfigured(f"{name} must not hold a negative number of days")
+    return tuple(days)
+
+
 def _development_secret_key() -> str:
     # A development key that is not in the repository: made once and kept under var/.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -86,11 +100,13 @@ INSTALLED_APPS = [
     "dangvu.core",
     "dangvu.organization",
     "dangvu.members",
+    "dangvu.reports",
     "dangvu.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "dangvu.core.middleware.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -124,6 +140,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "dangvu.core.context_processors.notifications",
             ],
         },
     },
@@ -198,6 +215,39 @@ WHITENOISE_AUTOREFRESH = not PRODUCTION
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# An export of more rows than this runs in the background worker, with its progress on a page.
+DANGVU_EXPORT_INLINE_MAX = env_int("DANGVU_EXPORT_INLINE_MAX", 1000)
+DANGVU_JOB_FILE_DAYS = 7  # a background job's file is deleted this many days after it is made
+
+# E-mail: every notification is also e-mailed to users who have an address (core.notifications).
+# Django 6.1's MAILERS (the EMAIL_* settings are deprecated), fed by the DANGVU_EMAIL_* variables.
+_EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "dummy": "django.core.mail.backends.dummy.EmailBackend",
+}
+# Production sends through SMTP (a local mail relay by default); development prints the e-mails.
+_email_backend = os.environ.get("DANGVU_EMAIL_BACKEND") or ("smtp" if PRODUCTION else "console")
+_email_backend = _EMAIL_BACKENDS.get(_email_backend, _email_backend)
+if "." not in _email_backend:
+    raise ImproperlyConfigured("DANGVU_EMAIL_BACKEND must be smtp, console, dummy or a dotted path")
+_email_options: dict = {}
+if _email_backend == _EMAIL_BACKENDS["smtp"]:
+    _email_options = {
+        "host": os.environ.get("DANGVU_EMAIL_HOST", "localhost"),
+        "port": env_int("DANGVU_EMAIL_PORT", 25),
+        "username": os.environ.get("DANGVU_EMAIL_USER", ""),
+        "password": os.environ.get("DANGVU_EMAIL_PASSWORD", ""),
+        "use_tls": env_bool("DANGVU_EMAIL_USE_TLS", False),
+        "timeout": env_int("DANGVU_EMAIL_TIMEOUT", 30),  # a hung mail server must not hold the scheduler
+    }
+MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
+DEFAULT_FROM_EMAIL = os.environ.get("DANGVU_EMAIL_FROM", "dangvu@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address of the site, for the links in e-mails (the pages themselves use relative links).
+DANGVU_SITE_URL = os.environ.get("DANGVU_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Days before a report's due date when reminders go out (the reports app reads it).
+DANGVU_REMINDER_DAYS = env_days("DANGVU_REMINDER_DAYS", (3, 1))
 
 # A page may load only its own scripts, styles and images: no inline script, no CDN.
 SECURE_CSP = {

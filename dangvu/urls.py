@@ -17,7 +17,9 @@ urlpatterns = [
     path("ca-nhan/ngon-ngu/", core_views.language_set, name="language_set"),
     path("ca-nhan/ma-api/", core_views.token_create, name="token_create"),
     path("ca-nhan/ma-api/<int:pk>/thu-hoi/", core_views.token_revoke, name="token_revoke"),
+    path("", include("dangvu.core.urls")),
     path("", include("dangvu.organization.urls")),
     path("", include("dangvu.members.urls")),
+    path("", include("dangvu.reports.urls")),
     path("api/v1/", api.urls),
 ]

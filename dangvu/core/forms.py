@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from .models import DayKind
+
 
 class VNDateInput(forms.DateInput):
     """A date typed as dd/mm/yyyy (a text box: the browser's date picker follows its own locale)."""
@@ -42,6 +44,17 @@ class TokenForm(forms.Form):
         max_length=100,
         help_text=_("What will use it, e.g. “the province's reporting tool”."),
     )
+
+
+class CalendarDayForm(forms.Form):
+    day = VNDateField(label=_("Date"))
+    kind = forms.ChoiceField(label=_("Kind of day"), choices=DayKind.choices)
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        help_text=_("E.g. “Tết Nguyên Đán”, “Working day in exchange for 02/05”."),
+    )
+    version = VersionField(required=False)
 
 
 def add_refusal(form: forms.Form, exc: Exception) -> None:

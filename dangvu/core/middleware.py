@@ -1,12 +1,41 @@
-"""Request middleware: the user's language, the forced password change, and the lazily built scope."""
+"""Request middleware: NUL characters refused, the user's language, the forced password change, and
+the lazily built scope."""
 
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 
 from . import access
+
+
+class RejectNullCharactersMiddleware:
+    """A NUL character in the path, the query or a JSON body is refused with 400 before any view:
+    no field holds one, and PostgreSQL refuses it in text with an error (a 500) where SQLite
+    would store it. Form fields already refuse it (Django's ProhibitNullCharactersValidator)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._carries_null(request):
+            message = _("The request contains a character that is not allowed.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+    @staticmethod
+    def _carries_null(request) -> bool:
+        query = request.GET.lists()
+        if "\x00" in request.path or any("\x00" in key + "".join(values) for key, values in query):
+            return True
+        if request.content_type == "application/json":
+            body = request.body
+            return b"\x00" in body or b"\\u0000" in body
+        return False
 
 
 class UserLanguageMiddleware:

@@ -1,7 +1,8 @@
-"""Dates as the Party counts them: calendar years in Asia/Ho_Chi_Minh, dd/mm/yyyy for people."""
+"""Dates as the Party counts them: calendar years in Asia/Ho_Chi_Minh, dd/mm/yyyy for people, and
+working days (weekends, public holidays and Tết excluded; rules.md §3.5)."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
@@ -44,3 +45,68 @@ def parse_vn_date(text: str) -> date:
         except ValueError:
             continue
     raise ValueError(f"không đọc được ngày {text!r} (dd/mm/yyyy)")
+
+
+# ------------------------------------------------------------------------------------ working days
+
+_SEARCH_LIMIT = 366  # no run of days off is longer than a year; a bug, not a calendar, would loop
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Which days are working days (rules.md §3.5: working days exclude weekends and public
+    holidays, including Tết).
+
+    Monday to Friday are working days unless listed in `days_off` (a holiday, a day given in lieu);
+    Saturday and Sunday are days off unless listed in `workdays` (a Saturday worked in exchange for a
+    bridge day, e.g. 04/05/2024). Pure: built from the database by `work_calendar()`.
+    """
+
+    days_off: frozenset[date] = frozenset()
+    workdays: frozenset[date] = frozenset()
+
+    def is_working_day(self, day: date) -> bool:
+        """rules.md §3.5: a weekday that is not a holiday, or a weekend day swapped into a working day."""
+        if day.weekday() < 5:
+            return day not in self.days_off
+        return day in self.workdays
+
+    def next_working_day(self, day: date) -> date:
+        """`day` itself when it is a working day, else the first working day after it."""
+        for offset in range(_SEARCH_LIMIT):
+            candidate = day + timedelta(days=offset)
+            if self.is_working_day(candidate):
+                return candidate
+        raise ValueError(f"no working day within a year after {day:%d/%m/%Y}")
+
+    def add_working_days(self, start: date, n: int) -> date:
+        """The n-th working day after `start`, `start` itself not counted (rules.md §3.5: "within 30
+        working days of the resolution"); `start` itself when n is 0."""
+        if n < 0:
+            raise ValueError("n must be 0 or more")
+        day = start
+        for _ in range(n):
+            day = self.next_working_day(day + timedelta(days=1))
+        return day
+
+    def working_days_between(self, first: date, last: date) -> int:
+        """How many working days lie after `first` up to and including `last` (so that
+        `working_days_between(d, add_working_days(d, n)) == n`); negative when `last` is earlier."""
+        if last < first:
+            return -self.working_days_between(last, first)
+        return sum(
+            1
+            for offset in range(1, (last - first).days + 1)
+            if self.is_working_day(first + timedelta(offset))
+        )
+
+
+def work_calendar() -> WorkCalendar:
+    """The working calendar kept by the office (core.models.CalendarDay), in one query."""
+    from .models import CalendarDay, DayKind
+
+    off: set[date] = set()
+    work: set[date] = set()
+    for day, kind in CalendarDay.objects.values_list("day", "kind"):
+        (work if kind == DayKind.WORK else off).add(day)
+    return WorkCalendar(days_off=frozenset(off), workdays=frozenset(work))

@@ -1,16 +1,18 @@
-"""Writes on accounts (core.User): password reset and change, language choice. Audited."""
+"""Writes of core: accounts (password reset and change, language choice, API tokens) and the working
+calendar. Audited."""
 
 import hashlib
 import secrets
+from datetime import date
 
 from axes.utils import reset as axes_reset
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .audit import save_audited
-from .models import ApiToken
+from .audit import save_audited, soft_delete, update_versioned
+from .models import ApiToken, CalendarDay, DayKind
 
 # No 0/O, 1/l/I: the password is read off paper by older members.
 _PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
@@ -74,3 +76,58 @@ def api_token_revoke(*, actor, token) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         save_audited(token, actor=actor, reason="token revoked", update_fields=["revoked_at"])
+
+
+# ------------------------------------------------------------------------------------ working calendar
+
+
+def _check_calendar_day(*, day: date, kind: str, name: str, exclude_pk: int | None = None) -> str:
+    name = " ".join(name.split())
+    errors = {}
+    if kind not in DayKind.values:
+        errors["kind"] = _("Choose a day off or a working day.")
+    elif kind == DayKind.WORK and day.weekday() < 5:
+        # rules.md §3.5: Monday to Friday already are working days; only a weekend day is swapped.
+        errors["kind"] = _("Only a Saturday or a Sunday can be made a working day.")
+    if not name:
+        errors["name"] = _("Give the day a name, e.g. “Tết Nguyên Đán”.")
+    live = CalendarDay.objects.filter(day=day).exclude(pk=exclude_pk)
+    if live.exists():
+        errors["day"] = _("This date is already in the calendar: change that entry instead.")
+    if errors:
+        raise ValidationError(errors)
+    return name[:200]
+
+
+@transaction.atomic
+def calendar_day_add(*, actor, day: date, kind: str, name: str) -> CalendarDay:
+    """A holiday, a day given in lieu, or a weekend day worked in exchange."""
+    name = _check_calendar_day(day=day, kind=kind, name=name)
+    entry = CalendarDay(day=day, kind=kind, name=name)
+    try:
+        with transaction.atomic():
+            save_audited(entry, actor=actor, reason="calendar day added")
+    except IntegrityError as exc:  # added by someone else a moment ago
+        raise ValidationError(
+            {"day": _("This date is already in the calendar: change that entry instead.")}
+        ) from exc
+    return entry
+
+
+@transaction.atomic
+def calendar_day_update(
+    *, actor, calendar_day: CalendarDay, expected_version: int, day: date, kind: str, name: str
+) -> CalendarDay:
+    name = _check_calendar_day(day=day, kind=kind, name=name, exclude_pk=calendar_day.pk)
+    return update_versioned(
+        calendar_day,
+        actor=actor,
+        expected_version=expected_version,
+        changes={"day": day, "kind": kind, "name": name},
+    )
+
+
+@transaction.atomic
+def calendar_day_delete(*, actor, calendar_day: CalendarDay, expected_version: int) -> None:
+    """The day becomes an ordinary day of its weekday again; the entry is kept, marked deleted."""
+    soft_delete(calendar_day, actor=actor, expected_version=expected_version, reason="calendar day removed")

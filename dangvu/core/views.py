@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .forms import LanguageForm, TokenForm
+from .selectors import manages_a_top_organization
 from .services import language_set as set_language
 from .services import password_changed
 
@@ -42,7 +43,13 @@ def profile(request: HttpRequest, new_token: str = "") -> HttpResponse:
     return render(
         request,
         "core/profile.html",
-        {"form": form, "token_form": TokenForm(), "tokens": tokens, "new_token": new_token},
+        {
+            "form": form,
+            "token_form": TokenForm(),
+            "tokens": tokens,
+            "new_token": new_token,
+            "keeps_calendar": manages_a_top_organization(request.scope),
+        },
     )
 
 

@@ -16,6 +16,7 @@ from dangvu.organization.models import Organization, Person
 
 from . import names
 from .members import build_member
+from .reports import build_reports
 
 ROOT_CODE = "DU-VUSTA"
 ROOT_NAME = "Đảng bộ Liên hiệp các Hội Khoa học và Kỹ thuật Việt Nam"
@@ -217,7 +218,8 @@ def _seat_holder(org: Organization, role: str, term_start: date) -> Person:
 
 
 def _login(ctx: DemoContext, person: Person, username: str, description: str) -> None:
-    user = get_user_model()(username=username, first_name=person.full_name)
+    # An address on the reserved example.org domain: the demo's console e-mail shows what is sent.
+    user = get_user_model()(username=username, first_name=person.full_name, email=f"{username}@example.org")
     user.set_password(DEMO_PASSWORD)
     save_audited(user, actor=ctx.actor, reason="demo login")
     person.user = user
@@ -225,4 +227,4 @@ def _login(ctx: DemoContext, person: Person, username: str, description: str) ->
     ctx.accounts.append((username, description))
 
 
-BUILDERS = [build_organizations, build_members, build_committees, build_accounts]
+BUILDERS = [build_organizations, build_members, build_committees, build_accounts, build_reports]

@@ -1,5 +1,6 @@
 """Member pages: lists and registers, the record with its timeline, and the forms that keep it."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,7 +19,7 @@ from dangvu.organization import selectors as org_selectors
 from dangvu.organization.choices import CELL_KINDS
 from dangvu.organization.models import Organization
 
-from . import imports, rules, selectors, services
+from . import exports, imports, rules, selectors, services
 from .choices import EventKind
 from .forms import EventForm, FilterForm, MemberCreateForm, MemberEditForm
 from .models import Member
@@ -253,14 +254,24 @@ def event_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _export(request: HttpRequest, org: Organization, filters, register: str | None) -> HttpResponse:
-    """The list as the page shows it (same filters, same scope), as the import's own file."""
-    members = selectors.members_matching(request.scope, org, filters, on=periods.today())
-    members = members.select_related("person", "person__organization").prefetch_related("events")
-    with_sensitive = request.scope.covers(org.path, RECORDS)
-    if with_sensitive:
-        personal_data_shown(user=request.user, record=org, path=request.get_full_path())
-    name = f"dang-vien-{org.code}-{register or 'danh-sach'}-{periods.today():%Y%m%d}.xlsx"
-    return xlsx_response(imports.export(members, with_sensitive=with_sensitive), name)
+    """The list as the page shows it (same filters, same scope), as the import's own file; a long list
+    is made by the background worker, and the user waits on the job's page."""
+    on = periods.today()
+    args = {
+        "organization": org,
+        "filters": filters,
+        "register": register,
+        "on": on,
+        "path": request.get_full_path(),
+    }
+    if (
+        selectors.members_matching(request.scope, org, filters, on=on).count()
+        > settings.DANGVU_EXPORT_INLINE_MAX
+    ):
+        job = exports.start_job(user=request.user, **args)
+        return redirect("core:job", pk=job.pk)
+    name, data = exports.export_file(scope=request.scope, user=request.user, **args)
+    return xlsx_response(data, name)
 
 
 @login_required

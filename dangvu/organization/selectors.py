@@ -233,3 +233,37 @@ def seats_in(organization: Organization) -> QuerySet[CommitteeSeat]:
         .select_related("person", "organization")
         .order_by("organization__path", "role", "-term_start", "person__sort_key")
     )
+
+
+def committee_users(org_ids: list[int], on: date) -> dict[int, list]:
+    """Active logins of whoever holds a current committee seat (secretary, deputy, chi ủy member)
+    on each organisation: those who act for it, e.g. on a report it owes. One query."""
+    seats = (
+        CommitteeSeat.objects.filter(
+            current_seat_q(on),
+            organization_id__in=org_ids,
+            role__in=COMMITTEE_ROLES,
+            person__deleted_at__isnull=True,
+            person__user__is_active=True,
+        )
+        .select_related("person__user")
+        .order_by("pk")
+    )
+    users: dict[int, list] = defaultdict(list)
+    for seat in seats:
+        if seat.person.user not in users[seat.organization_id]:
+            users[seat.organization_id].append(seat.person.user)
+    return users
+
+
+def office_users(organization: Organization) -> list:
+    """Active logins holding the office role on the organisation or on one above it."""
+    segments = organization.path.strip("/").split("/")
+    ancestors = ["/" + "/".join(segments[: i + 1]) + "/" for i in range(len(segments))]
+    grants = RoleGrant.objects.filter(
+        role=AccessRole.OFFICE,
+        organization__path__in=ancestors,
+        organization__deleted_at__isnull=True,
+        user__is_active=True,
+    ).select_related("user")
+    return list({g.user_id: g.user for g in grants.order_by("pk")}.values())

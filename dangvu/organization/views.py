@@ -18,7 +18,7 @@ from dangvu.core.services import api_token_revoke
 from dangvu.core.services import password_reset as reset_password
 
 from . import imports as org_imports
-from . import rules, selectors, services
+from . import panels, rules, selectors, services
 from .forms import (
     OrganizationEditForm,
     OrganizationForm,
@@ -68,6 +68,7 @@ def organization_detail(request: HttpRequest, code: str) -> HttpResponse:
             "parent_visible": org.parent is not None and request.scope.covers(org.parent.path),
             "can_add_child": bool(rules.allowed_child_kinds(org.kind)),
             "today": today,
+            "panels": panels.for_page(request, org, nodes),
         },
     )
 

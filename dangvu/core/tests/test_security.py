@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from dangvu.organization.models import Person
+
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -173,3 +175,13 @@ def test_behind_the_proxy_the_client_is_the_address_the_proxy_saw(rf, settings):
     assert client_ip(request) == "10.0.0.1"  # not behind a proxy: the header is not trusted
     settings.DANGVU_BEHIND_PROXY = True
     assert client_ip(request) == "203.0.113.9"  # a forged first entry is ignored
+
+
+def test_a_nul_character_is_refused_with_400_and_writes_nothing(world, as_user):
+    client = as_user(world.office)
+    api = client.get("/api/v1/members", {"org": "CB-A\x00"})
+    assert api.status_code == 400 and api.json()["detail"] == "Yêu cầu có ký tự không được phép."
+    assert client.get("/to-chuc/DU/dang-vien/", {"q": "an\x00"}).status_code == 400
+    body = '{"full_name": "Lê Văn\\u0000 Mới", "cell": "CB-A"}'
+    assert client.post("/api/v1/members", body, content_type="application/json").status_code == 400
+    assert not Person.objects.filter(full_name__startswith="Lê Văn").exists()
