@@ -33,7 +33,3 @@ class Status(models.TextChoices):
     INCOMPLETE = "incomplete", _("Incomplete (returned)")
     ON_TIME = "on_time", _("On time")
     LATE = "late", _("Late")
-
-
-# Statuses that ask something of the cell.
-OWED = frozenset({Status.DUE, Status.MISSING, Status.INCOMPLETE})

@@ -217,11 +217,6 @@ def parse_form_fields(text: str) -> list[FormField]:
     return fields
 
 
-def form_fields_text(fields: Iterable[dict[str, Any]]) -> str:
-    """The form back as the office typed it."""
-    return "\n".join(f["label"] + (" (số)" if f["number"] else "") for f in fields)
-
-
 MAX_TEXT = 5000
 
 

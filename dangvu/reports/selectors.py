@@ -13,7 +13,7 @@ from dangvu.organization.choices import CELL_KINDS
 from dangvu.organization.models import Organization
 
 from . import rules
-from .choices import OWED, State, Status
+from .choices import State, Status
 from .models import ReportRequest, ReportRound, Submission, SubmissionVersion
 
 
@@ -220,7 +220,3 @@ def due_today(organization: Organization, today: date) -> list[ReportRound]:
         .select_related("request")
         .order_by("closes_at", "pk")
     )
-
-
-def is_owed(status: Status) -> bool:
-    return status in OWED

@@ -44,7 +44,7 @@ class Schedule:
     move_to_working_day: bool = False
 
 
-def _check_recipients(organization: Organization, recipients: list[Organization], on: date) -> None:
+def _check_recipients(organization: Organization, recipients: list[Organization]) -> None:
     if not recipients:
         raise ValidationError({"recipients": _("Choose at least one cell.")})
     for cell in recipients:
@@ -84,7 +84,7 @@ def request_create(
     if not requires_file and not form_fields:
         raise ValidationError(_("Ask for a file, a form of figures, or both."))
     _check_schedule(schedule)
-    _check_recipients(organization, recipients, periods.today())
+    _check_recipients(organization, recipients)
     request = ReportRequest(
         organization=organization,
         title=title,
@@ -243,7 +243,7 @@ def submit(
     return version
 
 
-def _review(submission: Submission, expected_version: int) -> SubmissionVersion:
+def _latest_to_review(submission: Submission) -> SubmissionVersion:
     if submission.state != State.SUBMITTED:
         raise ValidationError(_("Only a report sent and not yet reviewed can be accepted or returned."))
     latest = submission.versions.order_by("-number").first()
@@ -257,7 +257,7 @@ def accept(
     *, actor, submission: Submission, expected_version: int, now: datetime | None = None
 ) -> Submission:
     """The office accepts the latest version: on time when it came by the deadline."""
-    latest = _review(submission, expected_version)
+    latest = _latest_to_review(submission)
     return update_versioned(
         submission,
         actor=actor,
@@ -281,7 +281,7 @@ def return_incomplete(
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say what is missing or wrong.")})
-    _review(submission, expected_version)
+    _latest_to_review(submission)
     update_versioned(
         submission,
         actor=actor,
