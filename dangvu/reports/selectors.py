@@ -141,7 +141,7 @@ def owed_in(scope: Scope, organization: Organization, now: datetime, *, ahead_da
             round__closes_at__lte=horizon,
             round__closes_at__gte=year_start,
         )
-        .select_related("cell", "round__request", "accepted_version")
+        .select_related("cell", "round__request__organization", "accepted_version")
         .order_by("round__closes_at", "cell__code")
     )
     return [Row(s, status_of(s, now)) for s in submissions]
@@ -152,10 +152,12 @@ class RoundOwed:
     round: ReportRound
     cells: int  # cells that still owe it
     missing: int  # of them, past the deadline with nothing sent or returned
+    linkable: bool  # the user sees the round's page
 
 
-def by_round(rows: list[Row]) -> list[RoundOwed]:
-    """What the cells owe, one line per round (soonest first): for a committee's many cells."""
+def by_round(scope: Scope, rows: list[Row]) -> list[RoundOwed]:
+    """What the cells owe, one line per round (soonest first): for a committee's many cells. A round
+    links to its page only for those who see the requesting organisation."""
     grouped: dict[int, list[Row]] = {}
     for row in rows:
         grouped.setdefault(row.submission.round_id, []).append(row)
@@ -164,6 +166,7 @@ def by_round(rows: list[Row]) -> list[RoundOwed]:
             group[0].submission.round,
             len(group),
             sum(r.status in {Status.MISSING, Status.INCOMPLETE} for r in group),
+            scope.covers(group[0].submission.round.request.organization.path),
         )
         for group in grouped.values()
     ]

@@ -45,7 +45,7 @@ def report_list(request: HttpRequest, code: str) -> HttpResponse:
         {
             "org": org,
             "owed": owed if org.is_cell else [],
-            "owed_rounds": [] if org.is_cell else selectors.by_round(owed),
+            "owed_rounds": [] if org.is_cell else selectors.by_round(request.scope, owed),
             "requests": list(selectors.requests_in(request.scope, org)),
             "can_manage": request.scope.covers(org.path, MANAGE) and not org.is_cell,
             "templates": rules.TEMPLATES,

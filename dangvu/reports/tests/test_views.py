@@ -11,7 +11,7 @@ from django.utils import timezone
 from dangvu.reports import services
 from dangvu.reports.choices import State
 from dangvu.reports.models import ReportRequest, Submission
-from dangvu.testing import make_org
+from dangvu.testing import make_org, make_person, make_seat
 
 from .factories import make_request, pdf, submission_of
 
@@ -164,3 +164,14 @@ def test_pages_cost_the_same_queries_for_one_cell_and_fifty(world, as_user, view
         counts.append(len(queries))
         ReportRequest.objects.update(deleted_at=timezone.now())
     assert counts[0] == counts[1]
+
+
+def test_a_partial_committee_sees_what_its_cells_owe_without_links_it_cannot_open(world, as_user):
+    request = make_request(world, due=_future(), title="Báo cáo của Đảng ủy")
+    secretary = make_person(world.admin, world.partial, "Đinh Văn Bộ Phận", "partial_secretary")
+    make_seat(world.admin, secretary, world.partial)
+    page = as_user(secretary.user).get(reverse("reports:list", args=["DBBP"])).content.decode()
+    round_url = request.rounds.get().get_absolute_url()
+    assert "Báo cáo của Đảng ủy" in page and round_url not in page
+    assert as_user(secretary.user).get(round_url).status_code == 404
+    assert round_url in as_user(world.office).get(reverse("reports:list", args=["DBBP"])).content.decode()
