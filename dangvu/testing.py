@@ -6,12 +6,15 @@ commission (read the root), the secretary of cell A (by their seat), a member of
 of cell B (their own records), and a stranger with a login and no role.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 
 from dangvu.core.audit import save_audited
+from dangvu.core.periods import WorkCalendar
 from dangvu.organization import services
 from dangvu.organization.choices import AccessRole, OrgKind, SeatRole
 from dangvu.organization.models import Organization, Person
@@ -142,3 +145,10 @@ def make_member(
         admission=member_services.AdmissionDates(decision, ceremony, recognition),
         **fields,
     )
+
+
+def shipped_work_calendar():
+    """The working calendar as shipped (core/data), without the database: for pure rule tests."""
+    data = Path(__file__).resolve().parent / "core" / "data" / "vn_calendar_2023_2027.json"
+    days = json.loads(data.read_text(encoding="utf-8"))["days"]
+    return WorkCalendar.from_days((date.fromisoformat(d["date"]), d["kind"]) for d in days)

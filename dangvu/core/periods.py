@@ -1,6 +1,7 @@
 """Dates as the Party counts them: calendar years in Asia/Ho_Chi_Minh, dd/mm/yyyy for people, and
 working days (weekends, public holidays and Tết excluded; rules.md §3.5)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -65,6 +66,15 @@ class WorkCalendar:
     days_off: frozenset[date] = frozenset()
     workdays: frozenset[date] = frozenset()
 
+    @classmethod
+    def from_days(cls, days: Iterable[tuple[date, str]]) -> "WorkCalendar":
+        """From (day, kind) pairs, kind "work" for a swapped working day and anything else off."""
+        off: set[date] = set()
+        work: set[date] = set()
+        for day, kind in days:
+            (work if kind == "work" else off).add(day)
+        return cls(days_off=frozenset(off), workdays=frozenset(work))
+
     def is_working_day(self, day: date) -> bool:
         """rules.md §3.5: a weekday that is not a holiday, or a weekend day swapped into a working day."""
         if day.weekday() < 5:
@@ -103,10 +113,6 @@ class WorkCalendar:
 
 def work_calendar() -> WorkCalendar:
     """The working calendar kept by the office (core.models.CalendarDay), in one query."""
-    from .models import CalendarDay, DayKind
+    from .models import CalendarDay
 
-    off: set[date] = set()
-    work: set[date] = set()
-    for day, kind in CalendarDay.objects.values_list("day", "kind"):
-        (work if kind == DayKind.WORK else off).add(day)
-    return WorkCalendar(days_off=frozenset(off), workdays=frozenset(work))
+    return WorkCalendar.from_days(CalendarDay.objects.values_list("day", "kind"))

@@ -1,24 +1,17 @@
 """Working days (rules.md §3.5: weekends and public holidays, Tết included, are not working days),
 on the calendar shipped in core/data, without a database."""
 
-import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from dangvu.core.periods import WorkCalendar
-
-DATA = Path(__file__).resolve().parents[1] / "data" / "vn_calendar_2023_2027.json"
+from dangvu.testing import shipped_work_calendar
 
 
 @pytest.fixture(scope="module")
 def vn() -> WorkCalendar:
-    days = json.loads(DATA.read_text(encoding="utf-8"))["days"]
-    return WorkCalendar(
-        days_off=frozenset(date.fromisoformat(d["date"]) for d in days if d["kind"] == "off"),
-        workdays=frozenset(date.fromisoformat(d["date"]) for d in days if d["kind"] == "work"),
-    )
+    return shipped_work_calendar()
 
 
 def test_an_ordinary_week_works_monday_to_friday():

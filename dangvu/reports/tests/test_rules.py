@@ -1,8 +1,6 @@
 """The rules of report requests, without a database: deadlines, repetition, statuses, forms, files."""
 
-import json
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,18 +8,14 @@ import pytest
 from dangvu.core.periods import WorkCalendar
 from dangvu.reports import rules
 from dangvu.reports.choices import PeriodKind, State, Status
+from dangvu.testing import shipped_work_calendar
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
-DATA = Path(__file__).resolve().parents[2] / "core" / "data" / "vn_calendar_2023_2027.json"
 
 
 @pytest.fixture(scope="module")
 def vn_calendar() -> WorkCalendar:
-    days = json.loads(DATA.read_text(encoding="utf-8"))["days"]
-    return WorkCalendar(
-        days_off=frozenset(date.fromisoformat(d["date"]) for d in days if d["kind"] == "off"),
-        workdays=frozenset(date.fromisoformat(d["date"]) for d in days if d["kind"] == "work"),
-    )
+    return shipped_work_calendar()
 
 
 # ------------------------------------------------------------------------------------ deadlines
