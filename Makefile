@@ -20,7 +20,7 @@ migrate: install
 
 demo: migrate
 	$(DANGVU) load_demo
-	@HOST=$(HOST) PORT=$(PORT) scripts/demo.sh
+	@DANGVU=$(DANGVU) HOST=$(HOST) PORT=$(PORT) scripts/demo.sh
 
 serve: migrate
 	$(DANGVU) runserver $(HOST):$(PORT)

@@ -3,7 +3,7 @@
 # (reminders, e-mails, printed to this terminal). Both stop when the server stops (Ctrl+C).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DANGVU=.venv/bin/dangvu
+DANGVU="${DANGVU:-.venv/bin/dangvu}"
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
 pids=()

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from . import selectors, services
 from .audit import StaleVersionError
 from .forms import CalendarDayForm, add_refusal
-from .models import DayKind
 from .periods import WorkCalendar, today
 
 
@@ -47,10 +46,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Added to the working calendar."))
                 return redirect(_year_url(entry.day.year))
     days = list(selectors.calendar_days(year))
-    cal = WorkCalendar(
-        days_off=frozenset(d.day for d in days if d.kind == DayKind.OFF),
-        workdays=frozenset(d.day for d in days if d.kind == DayKind.WORK),
-    )
+    cal = WorkCalendar.from_days((d.day, d.kind) for d in days)
     context = {
         "year": year,
         "days": days,

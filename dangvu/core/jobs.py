@@ -123,9 +123,9 @@ def purge_expired(now: datetime) -> int:
     expired = Job.objects.filter(
         finished_at__lt=now - timedelta(days=settings.DANGVU_JOB_FILE_DAYS), result__gt=""
     ).only("pk", "result")
-    removed = 0
+    cleared = []
     for job in expired:
         job.result.delete(save=False)
-        Job.objects.filter(pk=job.pk).update(result="")
-        removed += 1
-    return removed
+        cleared.append(job.pk)
+    Job.objects.filter(pk__in=cleared).update(result="")
+    return len(cleared)

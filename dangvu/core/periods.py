@@ -68,11 +68,13 @@ class WorkCalendar:
 
     @classmethod
     def from_days(cls, days: Iterable[tuple[date, str]]) -> "WorkCalendar":
-        """From (day, kind) pairs, kind "work" for a swapped working day and anything else off."""
+        """From (day, kind) pairs (core.models.DayKind): a swapped working day, or a day off."""
+        from .models import DayKind
+
         off: set[date] = set()
         work: set[date] = set()
         for day, kind in days:
-            (work if kind == "work" else off).add(day)
+            (work if kind == DayKind.WORK else off).add(day)
         return cls(days_off=frozenset(off), workdays=frozenset(work))
 
     def is_working_day(self, day: date) -> bool:

@@ -33,10 +33,6 @@ def register_periodic(name: str, func: PeriodicJob) -> None:
     _periodic[name] = func
 
 
-def registered() -> list[str]:
-    return list(_periodic)
-
-
 @dataclass(frozen=True)
 class TickResult:
     """What one tick did: notifications created per job, the jobs that failed, the e-mails."""

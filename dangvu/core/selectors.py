@@ -76,7 +76,7 @@ def delivery_problem_get(scope: Scope, pk: int) -> Notification:
 def job_get(user, scope: Scope, pk: int) -> Job:
     """One of the user's own jobs, while they still see what it reads; anyone else's is a 404."""
     mine = Job.objects.filter(user=user)
-    visible = mine.filter(scope_path="") | _in_scope(mine, scope, VIEW)
+    visible = mine.filter(scope_path="") | access.restrict(mine, scope, VIEW)
     try:
         return visible.get(pk=pk)
     except Job.DoesNotExist as exc:

@@ -93,10 +93,14 @@ def _check_calendar_day(*, day: date, kind: str, name: str, exclude_pk: int | No
         errors["name"] = _("Give the day a name, e.g. “Tết Nguyên Đán”.")
     live = CalendarDay.objects.filter(day=day).exclude(pk=exclude_pk)
     if live.exists():
-        errors["day"] = _("This date is already in the calendar: change that entry instead.")
+        errors["day"] = _date_taken()
     if errors:
         raise ValidationError(errors)
     return name[:200]
+
+
+def _date_taken() -> str:
+    return _("This date is already in the calendar: change that entry instead.")
 
 
 @transaction.atomic
@@ -108,9 +112,7 @@ def calendar_day_add(*, actor, day: date, kind: str, name: str) -> CalendarDay:
         with transaction.atomic():
             save_audited(entry, actor=actor, reason="calendar day added")
     except IntegrityError as exc:  # added by someone else a moment ago
-        raise ValidationError(
-            {"day": _("This date is already in the calendar: change that entry instead.")}
-        ) from exc
+        raise ValidationError({"day": _date_taken()}) from exc
     return entry
 
 
@@ -119,12 +121,16 @@ def calendar_day_update(
     *, actor, calendar_day: CalendarDay, expected_version: int, day: date, kind: str, name: str
 ) -> CalendarDay:
     name = _check_calendar_day(day=day, kind=kind, name=name, exclude_pk=calendar_day.pk)
-    return update_versioned(
-        calendar_day,
-        actor=actor,
-        expected_version=expected_version,
-        changes={"day": day, "kind": kind, "name": name},
-    )
+    try:
+        with transaction.atomic():
+            return update_versioned(
+                calendar_day,
+                actor=actor,
+                expected_version=expected_version,
+                changes={"day": day, "kind": kind, "name": name},
+            )
+    except IntegrityError as exc:  # moved to that date by someone else a moment ago
+        raise ValidationError({"day": _date_taken()}) from exc
 
 
 @transaction.atomic

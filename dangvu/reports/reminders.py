@@ -23,7 +23,7 @@ OVERDUE_WINDOW = timedelta(days=30)  # older misses are on the pages, not in any
 
 def remind(now: datetime) -> int:
     """Send the reminders due at `now`; returns how many notifications were created."""
-    days = tuple(getattr(settings, "DANGVU_REMINDER_DAYS", (3, 1)))
+    days = tuple(settings.DANGVU_REMINDER_DAYS)
     return _before(now, days) + _after(now)
 
 
