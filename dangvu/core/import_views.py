@@ -63,7 +63,7 @@ def import_page(
     """`key` names the import and its place (e.g. "members:CB-01"): an upload is confirmed only
     by the session that made it, for the same key."""
     context = {
-        "form": ImportForm(),
+        "form": _form(actions),
         "title": title,
         "back_url": back_url,
         "template_url": template_url,

@@ -62,10 +62,15 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)  # shown, but they do not stop the import
     duplicates: list[dict] = field(default_factory=list)  # row, existing, matched_by, action
+    stops: int = 0  # duplicates left at "stop": counted as they come, `ok` is read once per row
+
+    def add_duplicate(self, row: int, existing, matched_by: str, action: str) -> None:
+        self.duplicates.append({"row": row, "existing": existing, "matched_by": matched_by, "action": action})
+        self.stops += action == "stop"
 
     @property
     def ok(self) -> bool:
-        return not self.problems and not any(d["action"] == "stop" for d in self.duplicates)
+        return not self.problems and not self.stops
 
 
 class Refused(Exception):

@@ -222,9 +222,7 @@ class _Importer:
             )
             self.report.problems.extend(row.problems)
             return
-        self.report.duplicates.append(
-            {"row": row.number, "existing": member, "matched_by": matched_by, "action": action}
-        )
+        self.report.add_duplicate(row.number, member, matched_by, action)
         if action == "both":
             creates.append(row)
         elif action == "skip":

@@ -174,11 +174,9 @@ def _write_organization(row: Row, known: dict, plan: Plan, report: Report) -> No
 
 def _existing_organization(row, existing, parent, fields, plan: Plan, report: Report):
     action = (plan.decisions or {}).get(row.number, plan.on_duplicate)
-    report.duplicates.append(
-        {"row": row.number, "existing": existing, "matched_by": "code", "action": action}
-    )
-    if existing not in plan.organizations:
+    if existing not in plan.organizations:  # outside the user's subtree: named nowhere in the report
         raise ValidationError(_("The code %(code)s is already used.") % {"code": existing.code})
+    report.add_duplicate(row.number, existing, "code", action)
     if action == "update":
         if parent is not None:
             fields = {**fields, "parent": parent}  # the top organisation keeps its parent
