@@ -3,13 +3,11 @@ sent — mostly on time, some late, a few returned, a few missing — so that th
 and the reminders have something to show."""
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.utils import translation
+from django.utils import timezone, translation
 from simple_history.utils import bulk_update_with_history
 
 from dangvu.reports import rules, services
@@ -36,7 +34,7 @@ def build_reports(ctx) -> None:
 
 
 def _build(ctx) -> None:
-    zone = ZoneInfo(settings.TIME_ZONE)
+    zone = timezone.get_default_timezone()
     now = datetime.combine(ctx.today, time(9, 0), tzinfo=zone)
     if not default_storage.exists(DEMO_FILE):
         default_storage.save(DEMO_FILE, ContentFile(PDF))

@@ -19,7 +19,6 @@ from dangvu.core.api_errors import ERRORS, ErrorOut, refused
 from dangvu.core.api_pagination import Pages
 from dangvu.core.audit import StaleVersionError
 from dangvu.organization import selectors as org_selectors
-from dangvu.organization.choices import CELL_KINDS
 
 from . import rules, selectors, services
 from .choices import PeriodKind, State
@@ -188,11 +187,7 @@ def request_create(request, payload: RequestIn):
     """Ask cells under an organisation for a report (the office)."""
     org = org_selectors.organization_get(request.scope, payload.organization_code, MANAGE)
     today = periods.today()
-    cells = [
-        n.organization
-        for n in org_selectors.subtree(org)
-        if n.depth and n.organization.kind in CELL_KINDS and n.organization.is_active_on(today)
-    ]
+    cells = selectors.recipient_cells(org, today)
     if payload.recipient_codes is not None:
         wanted = set(payload.recipient_codes)
         unknown = wanted - {c.code for c in cells}
@@ -250,7 +245,9 @@ def submission_list(request, filters: Query[SubmissionFilters]):
         "round__closes_at", "cell__code", "pk"
     )
     if filters.status is not None:
+        # The database narrows to the states that can give the status; the rule decides each one.
         now = timezone.now()
+        submissions = submissions.filter(selectors.status_q(filters.status, now))
         return [s for s in submissions if selectors.status_of(s, now) == filters.status]
     return submissions
 
@@ -272,15 +269,9 @@ def submission_send(request, submission_id: int, payload: SendIn):
     return Status(201, selectors.submission_get(request.scope, submission_id))
 
 
-def _reviewable(request, submission_id: int):
-    submission = selectors.submission_get(request.scope, submission_id)
-    access.require(request.scope, submission.round.request.organization.path, MANAGE)
-    return submission
-
-
 @router.post("/submissions/{submission_id}/accept", response={200: SubmissionDetailOut, **ERRORS})
 def submission_accept(request, submission_id: int, payload: ReviewIn):
-    submission = _reviewable(request, submission_id)
+    submission = selectors.submission_to_review(request.scope, submission_id)
     try:
         services.accept(actor=request.user, submission=submission, expected_version=payload.version)
     except (ValidationError, StaleVersionError) as exc:
@@ -290,7 +281,7 @@ def submission_accept(request, submission_id: int, payload: ReviewIn):
 
 @router.post("/submissions/{submission_id}/return", response={200: SubmissionDetailOut, **ERRORS})
 def submission_return(request, submission_id: int, payload: ReturnIn):
-    submission = _reviewable(request, submission_id)
+    submission = selectors.submission_to_review(request.scope, submission_id)
     try:
         services.return_incomplete(
             actor=request.user, submission=submission, expected_version=payload.version, reason=payload.reason

@@ -171,10 +171,6 @@ class ReturnForm(forms.Form):
     version = VersionField()
 
 
-class ReviewForm(forms.Form):
-    version = VersionField()
-
-
 class RescheduleForm(forms.Form):
     due_date = VNDateField(label=_("Due date"))
     due_time = forms.TimeField(label=_("Due time"), required=False, widget=TimeInput())

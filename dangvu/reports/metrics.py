@@ -1,10 +1,9 @@
 """This app's keys of the metric contract (shared/spec/metrics.md, "Reports")."""
 
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.core import metrics
@@ -28,7 +27,7 @@ def _required(ctx: MetricContext) -> QuerySet[Submission]:
 
 def _end_of(ctx: MetricContext) -> datetime:
     """The first moment after the as-of date, in Asia/Ho_Chi_Minh."""
-    return datetime.combine(ctx.as_of + timedelta(days=1), time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    return datetime.combine(ctx.as_of + timedelta(days=1), time.min, tzinfo=timezone.get_default_timezone())
 
 
 @metrics.register("reports.required", kind=metrics.COUNT, label=_("Reports required from cells"))

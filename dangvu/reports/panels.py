@@ -6,6 +6,7 @@ from collections import Counter
 
 from django.utils import timezone
 
+from dangvu.core import periods
 from dangvu.core.access import MANAGE
 from dangvu.organization.panels import Panel
 
@@ -17,7 +18,7 @@ def reports_panel(request, organization, nodes) -> Panel | None:
     now = timezone.now()
     owed = selectors.owed_in(request.scope, organization, now)
     ranking = [] if organization.is_cell else selectors.cell_records(organization, now)
-    today = selectors.due_today(organization, timezone.localdate(now))
+    today = selectors.due_today(organization, periods.today())
     can_manage = request.scope.covers(organization.path, MANAGE) and not organization.is_cell
     if not (owed or ranking or today or can_manage):
         return None

@@ -83,11 +83,14 @@ def _after(now: datetime) -> int:
             url=submission.get_absolute_url(),
             scope_path=submission.cell.path,
         )
+    offices: dict[int, list] = {}  # per requesting organisation: one query each, not one per round
     for submissions in by_round.values():
         round_: ReportRound = submissions[0].round
         request = round_.request
+        if request.organization_id not in offices:
+            offices[request.organization_id] = org_selectors.office_users(request.organization)
         created += notifications.notify(
-            recipients=org_selectors.office_users(request.organization),
+            recipients=offices[request.organization_id],
             kind="reports.overdue_office",
             key=f"reports.overdue_office.{round_.pk}",
             subject=_("%(count)s cells have not sent “%(title)s” (%(period)s)")

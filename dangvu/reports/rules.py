@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dangvu.members.rules import add_months
+
 from .choices import PeriodKind, State, Status
 
 MAX_ROUNDS = 60  # a request repeats at most five years of months
@@ -98,8 +100,7 @@ def month_day(year: int, month: int, day: int) -> date:
 def shifted_due_date(first_due: date, months: int) -> date:
     """The due date `months` later on the same day of the month (issue 5: "every month by the 25th";
     "by the 31st" is each month's last day)."""
-    index = first_due.year * 12 + first_due.month - 1 + months
-    return month_day(index // 12, index % 12 + 1, first_due.day)
+    return add_months(first_due, months)
 
 
 class WorkingDays(Protocol):

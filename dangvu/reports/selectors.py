@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Min, Q, QuerySet
-from django.utils import timezone
 
-from dangvu.core import access
-from dangvu.core.access import VIEW, Scope
+from dangvu.core import access, periods
+from dangvu.core.access import MANAGE, VIEW, Scope
+from dangvu.organization import selectors as org_selectors
 from dangvu.organization.choices import CELL_KINDS
 from dangvu.organization.models import Organization
 
@@ -48,6 +48,29 @@ def round_get(scope: Scope, pk: int, action: str = VIEW) -> ReportRound:
     )
 
 
+def recipient_cells(organization: Organization, on: date) -> list[Organization]:
+    """The cells under the organisation active on `on`: who a request from it may go to."""
+    return [
+        n.organization
+        for n in org_selectors.subtree(organization)
+        if n.depth and n.organization.kind in CELL_KINDS and n.organization.is_active_on(on)
+    ]
+
+
+def status_q(status: Status, now: datetime) -> Q:
+    """The states (and, for a report not sent, the side of the deadline) that can give `status`."""
+    states = {
+        Status.DUE: Q(state=State.OPEN, round__closes_at__gte=now),
+        Status.MISSING: Q(state=State.OPEN, round__closes_at__lt=now),
+        Status.INCOMPLETE: Q(state=State.RETURNED),
+        Status.SUBMITTED: Q(state=State.SUBMITTED),
+        Status.SUBMITTED_LATE: Q(state=State.SUBMITTED),
+        Status.ON_TIME: Q(state=State.ACCEPTED),
+        Status.LATE: Q(state=State.ACCEPTED),
+    }
+    return states[status]
+
+
 def submission_get(scope: Scope, pk: int, action: str = VIEW) -> Submission:
     """A cell's submission: seen by whoever sees the cell (the requesting office sees every cell
     under it, a secretary only their own)."""
@@ -57,6 +80,14 @@ def submission_get(scope: Scope, pk: int, action: str = VIEW) -> Submission:
         action,
         pk=pk,
     )
+
+
+def submission_to_review(scope: Scope, pk: int) -> Submission:
+    """A submission the user may accept or return: they see its cell and manage the requesting
+    organisation; anyone else gets 404."""
+    submission = submission_get(scope, pk)
+    access.require(scope, submission.round.request.organization.path, MANAGE)
+    return submission
 
 
 def version_get(scope: Scope, pk: int) -> SubmissionVersion:
@@ -79,7 +110,7 @@ def versions_of(submission: Submission) -> list[SubmissionVersion]:
 def requests_in(scope: Scope, organization: Organization) -> QuerySet[ReportRequest]:
     """Requests made by the organisation or by one under it, newest first, with their round count,
     the next open due date and how many rounds are already closed."""
-    today = timezone.localdate()
+    today = periods.today()
     return (
         access.restrict(ReportRequest.objects.all(), scope, VIEW)
         .filter(organization__path__startswith=organization.path)
@@ -180,13 +211,13 @@ class CellRecord:
     late_or_missing: int  # closed without an on-time accepted report (missing, late, returned, pending)
 
     @property
-    def rate(self) -> float | None:
-        return round(100 * self.on_time / self.due, 1) if self.due else None
+    def rate(self) -> float:
+        return round(100 * self.on_time / self.due, 1)  # a cell is listed once something fell due
 
 
 def cell_records(organization: Organization, now: datetime) -> list[CellRecord]:
     """Cells of the subtree ranked by their on-time rate over the year so far (rounds closed by
-    now), best first; cells with nothing due yet last. One query."""
+    now), best first; a cell with nothing due yet is not listed. Two queries."""
     year_start = datetime.combine(date(now.year, 1, 1), time.min, tzinfo=now.tzinfo)
     rows = (
         live_submissions()
@@ -207,7 +238,7 @@ def cell_records(organization: Organization, now: datetime) -> list[CellRecord]:
         )
         for c in cells
     ]
-    return sorted(records, key=lambda r: (-(r.rate or 0), r.late_or_missing, r.cell.code))
+    return sorted(records, key=lambda r: (-r.rate, r.late_or_missing, r.cell.code))
 
 
 def due_today(organization: Organization, today: date) -> list[ReportRound]:

@@ -6,9 +6,7 @@ report is returned, the requesting office when a report comes in.
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -25,10 +23,6 @@ from dangvu.organization.models import Organization
 from . import rules
 from .choices import State
 from .models import ReportRequest, ReportRound, Submission, SubmissionVersion
-
-
-def zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
 
 
 @dataclass(frozen=True)
@@ -114,7 +108,7 @@ def request_create(
                 "number": r.period.number,
                 "due_date": r.due_date,
                 "due_time": schedule.due_time,
-                "closes_at": rules.deadline(r.due_date, schedule.due_time, zone()),
+                "closes_at": rules.deadline(r.due_date, schedule.due_time, timezone.get_default_timezone()),
                 "version": 1,
             }
             for r in plan
@@ -132,8 +126,7 @@ def request_create(
     )
     if notify:
         _tell_cells(
-            request,
-            [c.pk for c in recipients],
+            recipients,
             kind="reports.requested",
             key=f"reports.requested.{request.pk}",
             subject=_("New report request: %(title)s") % {"title": request.title},
@@ -163,7 +156,7 @@ def round_reschedule(
 ) -> ReportRound:
     """Move a round's deadline (an extension for every cell); reports already accepted are judged
     again against the new deadline."""
-    closes_at = rules.deadline(due_date, due_time, zone())
+    closes_at = rules.deadline(due_date, due_time, timezone.get_default_timezone())
     update_versioned(
         round_,
         actor=actor,
@@ -194,7 +187,11 @@ def submit(
     """A cell sends (or corrects) its report: a new version, the earlier ones kept. Refused once the
     office has accepted it. A correction without a new file keeps the file last sent."""
     now = now or timezone.now()
-    submission = Submission.objects.select_for_update().select_related("round__request").get(pk=submission.pk)
+    submission = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("round__request__organization", "cell")
+        .get(pk=submission.pk)
+    )
     request = submission.round.request
     if submission.state == State.ACCEPTED:
         raise ValidationError(_("This report has been accepted; it can no longer be changed."))
@@ -294,8 +291,7 @@ def return_incomplete(
         },
     )
     _tell_cells(
-        submission.round.request,
-        [submission.cell_id],
+        [submission.cell],
         kind="reports.returned",
         key=f"reports.returned.{submission.pk}.{submission.version}",
         subject=_("Report returned: %(title)s (%(period)s)")
@@ -307,8 +303,7 @@ def return_incomplete(
 
 
 def _tell_cells(
-    request: ReportRequest,
-    cell_ids: list[int],
+    cells: list[Organization],
     *,
     kind: str,
     key: str,
@@ -317,18 +312,17 @@ def _tell_cells(
     url: str = "",
 ) -> int:
     """Notify the committee of each cell (who must act for it)."""
-    users = org_selectors.committee_users(cell_ids, periods.today())
-    cells = {c.pk: c for c in Organization.objects.filter(pk__in=cell_ids)}
+    users = org_selectors.committee_users([c.pk for c in cells], periods.today())
     sent = 0
-    for cell_id, people in users.items():
+    for cell in cells:
         sent += notifications.notify(
-            recipients=people,
+            recipients=users.get(cell.pk, []),
             kind=kind,
             key=key,
             subject=subject,
             body=body,
-            url=url or reverse_cell_reports(cells[cell_id]),
-            scope_path=cells[cell_id].path,
+            url=url or reverse_cell_reports(cell),
+            scope_path=cell.path,
         )
     return sent
 

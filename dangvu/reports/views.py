@@ -19,7 +19,7 @@ from dangvu.core.forms import add_refusal
 from dangvu.core.import_views import xlsx_response
 from dangvu.core.spreadsheets import write_table
 from dangvu.organization import selectors as org_selectors
-from dangvu.organization.choices import CELL_KINDS
+from dangvu.organization.forms import VersionOnlyForm
 
 from . import rules, selectors, services
 from .choices import State
@@ -28,7 +28,6 @@ from .forms import (
     RequestForm,
     RescheduleForm,
     ReturnForm,
-    ReviewForm,
     SubmitForm,
     template_initial,
 )
@@ -57,11 +56,7 @@ def report_list(request: HttpRequest, code: str) -> HttpResponse:
 def request_create(request: HttpRequest, code: str) -> HttpResponse:
     org = org_selectors.organization_get(request.scope, code, MANAGE)
     today = periods.today()
-    cells = [
-        n.organization
-        for n in org_selectors.subtree(org)
-        if n.depth and n.organization.kind in CELL_KINDS and n.organization.is_active_on(today)
-    ]
+    cells = selectors.recipient_cells(org, today)
     if not cells:
         raise Http404
     template = rules.TEMPLATES_BY_KEY.get(request.GET.get("mau", ""))
@@ -152,7 +147,7 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     report = selectors.request_get(request.scope, pk, MANAGE)
-    form = ReviewForm(request.POST)
+    form = VersionOnlyForm(request.POST)
     if form.is_valid():
         try:
             services.request_cancel(
@@ -305,9 +300,8 @@ def submission_send(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def submission_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    submission = selectors.submission_get(request.scope, pk)
-    org_selectors.organization_get(request.scope, submission.round.request.organization.code, MANAGE)
-    form = ReviewForm(request.POST)
+    submission = selectors.submission_to_review(request.scope, pk)
+    form = VersionOnlyForm(request.POST)
     if form.is_valid():
         try:
             services.accept(
@@ -323,8 +317,7 @@ def submission_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def submission_return(request: HttpRequest, pk: int) -> HttpResponse:
-    submission = selectors.submission_get(request.scope, pk)
-    org_selectors.organization_get(request.scope, submission.round.request.organization.code, MANAGE)
+    submission = selectors.submission_to_review(request.scope, pk)
     form = ReturnForm(request.POST)
     if form.is_valid():
         try:
