@@ -127,12 +127,10 @@ class MemberQuery(Schema):
 
 
 def _root(request, code: str | None, action="view"):
-    if code:
-        return org_selectors.organization_get(request.scope, code, action)
-    tops = org_selectors.top_organizations(request.scope)
-    if len(tops) != 1:
+    root = org_selectors.organization_or_single_top(request.scope, code, action)
+    if root is None:
         raise Http404  # several (or no) top organisations: the client must name one with `org`
-    return tops[0]
+    return root
 
 
 @router.get("/members", response={200: list[MemberOut], 404: ErrorOut})

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangvu.core.forms import VersionField, VNDateField
 
+from . import rules
 from .models import Member, MemberEvent
 from .services import EVENT_FIELDS
 
@@ -55,7 +56,7 @@ class MemberForm(forms.ModelForm):
         widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in ("introducers", "family", "economy")}
 
     def clean_citizen_id(self) -> str:
-        return self.cleaned_data["citizen_id"].replace(" ", "")
+        return rules.citizen_id_digits(self.cleaned_data["citizen_id"])
 
 
 class MemberCreateForm(MemberForm):

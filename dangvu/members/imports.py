@@ -142,7 +142,7 @@ class _Importer:
             )
         v["cell_obj"] = cell
         if "citizen_id" in v:  # only a column the file has may change a record
-            v["citizen_id"] = (v["citizen_id"] or "").replace(" ", "")
+            v["citizen_id"] = rules.citizen_id_digits(v["citizen_id"] or "")
         for problem in rules.identifier_problems(
             citizen_id=v.get("citizen_id") or "",
             card_number=v.get("card_number") or "",

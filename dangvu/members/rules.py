@@ -86,6 +86,11 @@ _TWELVE_DIGITS = re.compile(r"^\d{12}$")
 _RECORD_NUMBER = re.compile(r"^\d{6} ?[A-Z]{2,3}$")
 
 
+def citizen_id_digits(typed: str) -> str:
+    """A citizen ID as people type it ("001 080 000 001") reduced to its digits' string."""
+    return typed.replace(" ", "")
+
+
 def identifier_problems(
     *, citizen_id: str, card_number: str, card_issued_on: date | None, record_number: str
 ) -> list[Problem]:

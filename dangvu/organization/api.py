@@ -175,11 +175,7 @@ def annual_report(request, year: int, org: str | None = None, as_of: date | None
         return Status(422, {"detail": "year out of range"})
     if as_of is not None and as_of.year < year:
         return Status(422, {"detail": "as_of is before the year"})
-    if org is None:
-        tops = selectors.top_organizations(request.scope)
-        if len(tops) != 1:
-            return Status(422, {"detail": "org is required"})
-        organization = tops[0]
-    else:
-        organization = selectors.organization_get(request.scope, org)
+    organization = selectors.organization_or_single_top(request.scope, org)
+    if organization is None:
+        return Status(422, {"detail": "org is required"})
     return metrics.annual_document(organization=organization, year=year, as_of=as_of, on=periods.today())

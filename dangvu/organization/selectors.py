@@ -76,6 +76,15 @@ def top_organizations(scope: Scope) -> list[Organization]:
     return list(Organization.objects.filter(path__in=paths).order_by("code"))
 
 
+def organization_or_single_top(scope: Scope, code: str | None, action: str = VIEW) -> Organization | None:
+    """The organisation `code` (404 outside the scope for `action`); without a code, the user's only
+    top organisation, or None when they see several or none (the caller asks for a code)."""
+    if code:
+        return organization_get(scope, code, action)
+    tops = top_organizations(scope)
+    return tops[0] if len(tops) == 1 else None
+
+
 @dataclass
 class TreeNode:
     organization: Organization

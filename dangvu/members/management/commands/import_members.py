@@ -36,9 +36,7 @@ class Command(ImportCommand):
         self.finish(report, dry_run)
 
     def _root(self, scope, code: str | None):
-        if code:
-            return org_selectors.organization_get(scope, code, access.RECORDS)
-        tops = org_selectors.top_organizations(scope)
-        if len(tops) != 1:
+        root = org_selectors.organization_or_single_top(scope, code, access.RECORDS)
+        if root is None:
             raise CommandError("Có nhiều tổ chức gốc: hãy chọn một bằng --org MÃ.")
-        return tops[0]
+        return root

@@ -48,9 +48,7 @@ class Command(BaseCommand):
         return access.scope_for(user)
 
     def _organization(self, scope: access.Scope, code: str | None):
-        if code:
-            return selectors.organization_get(scope, code)
-        tops = selectors.top_organizations(scope)
-        if len(tops) != 1:
+        organization = selectors.organization_or_single_top(scope, code)
+        if organization is None:
             raise CommandError("Có nhiều tổ chức gốc: hãy chọn một bằng --org MÃ.")
-        return tops[0]
+        return organization
