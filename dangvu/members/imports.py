@@ -365,18 +365,7 @@ def _records(v: dict) -> tuple[dict, dict, list[dict], list[dict]]:
         }
         for fact in v["facts"]
     ]
-    periods = [
-        {
-            "cell_id": cell_id,
-            "start": p.start,
-            "end": p.end,
-            "admitted_on": p.admitted_on,
-            "recognised_on": p.recognised_on,
-            "official_on": p.official_on,
-            "end_reason": p.end_reason,
-        }
-        for p in history.periods
-    ]
+    periods = [{**services.period_fields(p), "cell_id": cell_id} for p in history.periods]
     return person, member, events, periods
 
 

@@ -189,23 +189,26 @@ def facts_of(events) -> list[rules.Fact]:
     ]
 
 
+def period_fields(period: rules.Period) -> dict:
+    """A derived membership period as the row's fields (member_rebuild, and the import's fast path)."""
+    return {
+        "cell_id": period.cell_id,
+        "start": period.start,
+        "end": period.end,
+        "admitted_on": period.admitted_on,
+        "recognised_on": period.recognised_on,
+        "official_on": period.official_on,
+        "end_reason": period.end_reason,
+    }
+
+
 def member_rebuild(*, member: Member, actor) -> None:
     """Replace the derived periods from the live events; keep the official cell (an audited change
     of the person) and the cached dates (derived, not audited: they follow from audited events)."""
     history = rules.derive(facts_of(MemberEvent.objects.filter(member=member)))
     MembershipPeriod.objects.filter(member=member).delete()
     MembershipPeriod.objects.bulk_create(
-        MembershipPeriod(
-            member=member,
-            cell_id=p.cell_id,
-            start=p.start,
-            end=p.end,
-            admitted_on=p.admitted_on,
-            recognised_on=p.recognised_on,
-            official_on=p.official_on,
-            end_reason=p.end_reason,
-        )
-        for p in history.periods
+        MembershipPeriod(member=member, **period_fields(p)) for p in history.periods
     )
     origin = rules.party_age_origin(history)
     if (member.first_decision_on, member.party_age_origin) != (history.first_decision, origin):
