@@ -17,4 +17,8 @@ pids+=($!)
 "$DANGVU" scheduler --interval 60 &
 pids+=($!)
 echo "Serving on http://$HOST:$PORT/ (Ctrl+C to stop; the worker and the scheduler stop with it)"
-"$DANGVU" runserver "$HOST:$PORT"
+# In the background and waited for, so that a TERM to this script (not only Ctrl+C in its terminal)
+# runs the trap at once and stops all three.
+"$DANGVU" runserver "$HOST:$PORT" &
+pids+=($!)
+wait "${pids[-1]}"
