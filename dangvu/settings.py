@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "dangvu.organization",
     "dangvu.members",
     "dangvu.reports",
+    "dangvu.classification",
     "dangvu.demo",
 ]
 

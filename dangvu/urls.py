@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("dangvu.organization.urls")),
     path("", include("dangvu.members.urls")),
     path("", include("dangvu.reports.urls")),
+    path("", include("dangvu.classification.urls")),
     path("api/v1/", api.urls),
 ]

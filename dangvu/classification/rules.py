@@ -56,6 +56,14 @@ def rule_set_for(year: int, *, review_date: date | None = None, special_unit: bo
     raise ValueError(f"No rule set is known for a review held on {held_on:%d/%m/%Y}.")
 
 
+def rule_set_by_code(code: str) -> RuleSet:
+    """The set stored on a campaign, by its code."""
+    for rule_set in RULE_SETS:
+        if rule_set.code == code:
+            return rule_set
+    raise ValueError(f"No rule set has the code {code!r}.")
+
+
 # ---------------------------------------------------------------------------------- who is reviewed
 
 MIN_MONTHS_SINCE_ADMISSION = 6

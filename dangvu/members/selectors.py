@@ -24,16 +24,26 @@ def covering(on: date, prefix: str = "") -> Q:
     )
 
 
-def exempt_on(on: date, member_ref: str = "pk"):
-    """An exemption from A to B covers A and B (metrics.md)."""
+def _in_force_on(kind: str, on: date, member_ref: str) -> Exists:
     return Exists(
         MemberEvent.objects.filter(
             Q(end_date__isnull=True) | Q(end_date__gte=on),
             member=OuterRef(member_ref),
-            kind=EventKind.EXEMPTION,
+            kind=kind,
             date__lte=on,
+            annulled=False,
         )
     )
+
+
+def exempt_on(on: date, member_ref: str = "pk") -> Exists:
+    """An exemption from A to B covers A and B (metrics.md)."""
+    return _in_force_on(EventKind.EXEMPTION, on, member_ref)
+
+
+def suspended_on(on: date, member_ref: str = "pk") -> Exists:
+    """A suspension of Party activity in force on `on`, counted like an exemption (both ends in)."""
+    return _in_force_on(EventKind.SUSPENSION, on, member_ref)
 
 
 def with_status(members: QuerySet[Member], on: date) -> QuerySet[Member]:

@@ -1,0 +1,1 @@
+"""This app's keys of the metric contract (shared/spec/metrics.md, "Classification")."""
