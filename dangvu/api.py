@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 from ninja.throttling import AuthRateThrottle
 
+from dangvu.classification.api import router as classification_router
 from dangvu.core.api_auth import AUTH
 from dangvu.members.api import router as member_router
 from dangvu.organization.api import router as organization_router
@@ -39,3 +40,4 @@ api = DangvuAPI(
 api.add_router("/", organization_router)
 api.add_router("/", member_router)
 api.add_router("/", reports_router)
+api.add_router("/", classification_router)

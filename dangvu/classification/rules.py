@@ -100,6 +100,7 @@ def review_exclusion(
 # ------------------------------------------------------------------------------ scores and levels
 
 BANDS = ((90, Level.EXCELLENT), (70, Level.GOOD), (50, Level.COMPLETED), (0, Level.NOT_COMPLETED))
+RANK = {level: len(BANDS) - i for i, (_floor, level) in enumerate(BANDS)}  # excellent highest
 
 
 def level_for_score(score: int | Decimal, rule_set: RuleSet = RULES_366) -> Level | None:
@@ -241,8 +242,10 @@ def level_problems(
 ) -> list[Problem]:
     """A chosen level against the score band and the triggers (rules.md §1.3). Not blocking: the
     competent level may set another level with a mandatory reason ("Mitigation"; Điều 11 "lưu ý").
-    No score check under a set without bands or when no score is given; a trigger that holds makes
-    "not completed" the expected level whatever the score."""
+    The score is a floor, not the whole condition: each level also has conditions of its own (tasks
+    on time, shortcomings corrected) and the cap of §1.4 may lower "excellent" to "good", so only a
+    level above its band is a problem. No score check under a set without bands or when no score is
+    given; a trigger that holds makes "not completed" the expected level whatever the score."""
     if triggers is not None and triggers.fired:
         if level == Level.NOT_COMPLETED:
             return []
@@ -251,7 +254,7 @@ def level_problems(
         values = {"level": Level.NOT_COMPLETED.label, "triggers": labels}
         return [Problem("level", "§1.3", message % values, blocking=False)]
     band = level_for_score(score, rule_set) if score is not None else None
-    if band is None or band == level:
+    if band is None or RANK[level] <= RANK[band]:
         return []
     message = _("A score of %(score)s is in the band “%(band)s”, not “%(level)s”.")
     values = {"score": score, "band": band.label, "level": Level(level).label}

@@ -47,6 +47,18 @@ def campaign_get(scope: Scope, pk: int, action: str = VIEW) -> Campaign:
     return campaign
 
 
+def campaigns_visible(scope: Scope) -> QuerySet[Campaign]:
+    """The campaigns campaign_get lets the user see: those of an organisation in the scope, and
+    those above an organisation the user sees. Decided in the database."""
+    campaigns = Campaign.objects.select_related("organization")
+    if scope.is_system:
+        return campaigns
+    condition = Q(pk__in=[])
+    for path in scope.paths_for(VIEW):
+        condition |= Q(organization__path__startswith=path) | Q(organization__path__in=_ancestor_paths(path))
+    return campaigns.filter(condition)
+
+
 def campaign_for(organization: Organization, year: int) -> Campaign | None:
     """The year's campaign covering an organisation: its own, or the nearest one above it."""
     return (
@@ -100,10 +112,13 @@ class Entry:
     exclusion: str | None
     rating: MemberRating | None = None
     problems: list[Problem] = field(default_factory=list)
+    left: bool = False  # rated here, no longer at the cell on the review date
 
     @property
     def reviewed(self) -> bool:
-        return self.exclusion is None
+        """Reviewed here: not excluded, and still at the cell unless already decided (a member
+        who has left keeps a final rating; an unfinished one is no longer this cell's to do)."""
+        return self.exclusion is None and (not self.left or self.stage == Stage.DECIDED)
 
     @property
     def stage(self) -> str:
@@ -163,7 +178,10 @@ def roster(campaign: Campaign, cell: Organization | None = None) -> list[Entry]:
         Entry(member=m, cell_id=m.cell_on, exclusion=_exclusion(campaign, m), rating=ratings.pop(m.pk, None))
         for m in _roster_members(campaign, path)
     ]
-    entries += [Entry(member=r.member, cell_id=r.cell_id, exclusion=None, rating=r) for r in ratings.values()]
+    entries += [
+        Entry(member=r.member, cell_id=r.cell_id, exclusion=None, rating=r, left=True)
+        for r in ratings.values()
+    ]
     entries.sort(key=lambda e: (e.member.person.sort_key, e.member.pk))
     return entries
 
@@ -181,9 +199,7 @@ def roster_entry(campaign: Campaign, member: Member) -> Entry | None:
 
 def exclusion_counts(campaign: Campaign, path: str) -> Counter:
     """Members not reviewed under `path` on the campaign's review date, by reason."""
-    return Counter(
-        reason for m in _roster_members(campaign, path) if (reason := _exclusion(campaign, m)) is not None
-    )
+    return Counter(reason for _pk, _cell, reason in roster_rows(campaign, path) if reason is not None)
 
 
 # --------------------------------------------------------------------------- discipline and triggers
@@ -276,14 +292,25 @@ def _check(campaign: Campaign, levels: Counter) -> rules.CapResult:
     )
 
 
-def decided_levels_by_group(campaign: Campaign, *, cells: bool = False) -> dict[str, Counter]:
-    """Decided levels per cap group, for the check before a decision. One query."""
+def levels_for_cap(
+    campaign: Campaign, *, cells: bool = False, exclude: Iterable[int] = ()
+) -> dict[str, Counter]:
+    """Per cap group, what the check before a decision counts (rules.md §1.4): the levels decided,
+    and the pending proposals below excellent (a cell's pending self-rating for cells), so that a
+    group decided cell by cell is not refused for the "good" still to come; a pending "excellent"
+    counts only once decided. Ratings in `exclude` (those being decided) are left out. One query."""
     model = CellRating if cells else MemberRating
+    pending_stage = Stage.SELF_ASSESSED if cells else Stage.PROPOSED
     counts: dict[str, Counter] = defaultdict(Counter)
-    rows = model.objects.filter(campaign=campaign, stage=Stage.DECIDED).select_related("cell")
+    rows = model.objects.filter(campaign=campaign).exclude(pk__in=list(exclude)).select_related("cell")
     for rating in rows:
         group = campaign.cell_group_of(rating.cell) if cells else campaign.group_of(rating.cell)
-        counts[group][rating.decided_level] += 1
+        if rating.stage == Stage.DECIDED:
+            counts[group][rating.decided_level] += 1
+        elif rating.stage == pending_stage:
+            level = rating.self_level if cells else rating.proposed_level
+            if level and level != Level.EXCELLENT:
+                counts[group][level] += 1
     return counts
 
 
@@ -319,25 +346,63 @@ def progress(
     campaign: Campaign, under: Organization | None = None
 ) -> tuple[list[CellProgress], CellProgress]:
     """Per cell of the campaign (under `under`), who has not self-assessed, not been proposed, not
-    been decided, and the levels decided; and the same summed for the whole. Four queries."""
+    been decided, and the levels decided; and the same summed for the whole. Four queries, read as
+    plain values (an organisation's page shows it: 2,000 model instances cost ten times more)."""
     cells = cells_of(campaign, under)
     by_id = {c.pk: CellProgress(cell=c) for c in cells}
-    for rating in CellRating.objects.filter(campaign=campaign, cell_id__in=by_id):
+    for rating in CellRating.objects.filter(campaign=campaign, cell_id__in=by_id).select_related("cell"):
         by_id[rating.cell_id].rating = rating
     total = CellProgress(cell=under or campaign.organization)
-    for entry in roster(campaign, under):
-        item = by_id.get(entry.cell_id)
+    path = (under or campaign.organization).path
+    ratings = {
+        member_id: (cell_id, stage, level)
+        for member_id, cell_id, stage, level in MemberRating.objects.filter(
+            campaign=campaign, cell__path__startswith=path
+        ).values_list("member_id", "cell_id", "stage", "decided_level")
+    }
+    tallies = [
+        (cell_id, exclusion, False, *ratings.pop(pk, (None, "", ""))[1:])
+        for pk, cell_id, exclusion in roster_rows(campaign, path)
+    ]
+    tallies += [(cell_id, None, True, stage, level) for cell_id, stage, level in ratings.values()]
+    for cell_id, exclusion, left, stage, level in tallies:
+        item = by_id.get(cell_id)
         for target in (item, total) if item else (total,):
-            _count(target, entry)
+            _count(target, exclusion, left, stage, level)
     return list(by_id.values()), total
 
 
-def _count(target: CellProgress, entry: Entry) -> None:
-    if not entry.reviewed:
+def roster_rows(campaign: Campaign, path: str) -> list[tuple[int, int, str | None]]:
+    """(member id, cell id, exclusion) of the roster under `path`, as plain values. One query."""
+    rows = (
+        _roster_members(campaign, path)
+        .order_by()
+        .values_list("pk", "cell_on", "is_exempt", "is_suspended", "decision_on", "ceremony_on")
+    )
+    return [
+        (
+            pk,
+            cell_id,
+            rules.review_exclusion(
+                exempt=exempt,
+                suspended=suspended,
+                admission_decision=decision,
+                ceremony=ceremony,
+                review_date=campaign.review_date,
+                count_from=campaign.count_from,
+            ),
+        )
+        for pk, cell_id, exempt, suspended, decision, ceremony in rows
+    ]
+
+
+def _count(target: CellProgress, exclusion: str | None, left: bool, stage: str, level: str) -> None:
+    if left and stage != Stage.DECIDED:
+        return  # neither reviewed here nor excluded: gone before the review
+    if exclusion is not None:
         target.not_reviewed += 1
         return
     target.reviewed += 1
-    stage = entry.stage
     if not stage:
         target.not_self_assessed += 1
     if stage in {"", Stage.SELF_ASSESSED}:
@@ -345,7 +410,7 @@ def _count(target: CellProgress, entry: Entry) -> None:
     if stage != Stage.DECIDED:
         target.not_decided += 1
     else:
-        target.levels[entry.rating.decided_level] += 1
+        target.levels[level] += 1
 
 
 # -------------------------------------------------------------------------- checks shown live

@@ -19,7 +19,7 @@ from dangvu.organization import selectors as org_selectors
 from dangvu.organization.choices import CELL_KINDS
 from dangvu.organization.models import Organization
 
-from . import exports, imports, rules, selectors, services
+from . import exports, imports, panels, rules, selectors, services
 from .choices import EventKind
 from .forms import EventForm, FilterForm, MemberCreateForm, MemberEditForm
 from .models import Member
@@ -99,6 +99,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_keep": can_keep,
             "sees_sensitive": sees_sensitive,
             "history": selectors.record_history(member),
+            "panels": panels.for_member(request, member),
         },
     )
 

@@ -113,12 +113,18 @@ def test_the_124_set_has_no_bands_so_no_score_checks():
     assert rules.level_problems(Level.EXCELLENT, 40, rules.RULES_124) == []
 
 
-def test_a_level_outside_its_band_is_a_problem_that_does_not_block():
+def test_a_level_above_its_band_is_a_problem_that_does_not_block():
     problems = rules.level_problems(Level.EXCELLENT, 85)
     assert [(p.rule, p.blocking) for p in problems] == [("§1.3", False)]
-    assert rules.level_problems(Level.COMPLETED, 85)  # lower than the band too
+    assert rules.level_problems(Level.COMPLETED, 45)
     assert rules.level_problems(Level.GOOD, 85) == []
     assert rules.level_problems(Level.GOOD, None) == []
+
+
+def test_a_level_below_its_band_is_no_problem():
+    # 95 points and rated "good": the cap (§1.4) or an unmet condition of "excellent" lowered it.
+    assert rules.level_problems(Level.GOOD, 95) == []
+    assert rules.level_problems(Level.COMPLETED, 85) == []
 
 
 # ---------------------------------------------------------------------------------- triggers

@@ -18,7 +18,10 @@ from dangvu.organization.models import Organization
 
 
 class Command(BaseCommand):
-    help = "Load the demo Party committee (about 60 cells), its committees and persona accounts."
+    help = (
+        "Load the demo Party committee (about 60 cells), its committees, persona accounts, reports "
+        "and reviews (decided for the three years before today, this year in progress)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2024)
