@@ -700,6 +700,37 @@ def test_the_cap_counts_what_is_already_decided_in_the_group(world):
     assert MemberRating.objects.filter(decided_level=Level.EXCELLENT).count() == 1
 
 
+def test_a_group_decided_cell_by_cell_counts_the_good_still_pending_elsewhere(world):
+    campaign = open_campaign(world)  # Reading A, across the committee
+    pending = propose(
+        world, campaign, world.cell_b, dict.fromkeys(members(world, world.cell_b, 5), Level.GOOD)
+    )
+    found = members(world, world.cell_a, 5, prefix="Chi bộ A")
+    ratings = propose(
+        world, campaign, world.cell_a, dict(zip(found, [Level.EXCELLENT] + [Level.GOOD] * 4, strict=True))
+    )
+    # Cell A alone: 20% of 4 good is 0; with cell B's 5 good proposed, 20% of 9 allows the one.
+    outcome = decide(world, campaign, {r: r.proposed_level for r in ratings})
+    assert not outcome.warnings and outcome.ratings[0].decided_level == Level.EXCELLENT
+    # Cell B's good decided lower would leave 1 excellent against 4 good: refused, nothing written.
+    with pytest.raises(services.BlockedByRules) as refused:
+        decide(world, campaign, {r: Level.COMPLETED for r in pending})
+    assert [p.rule for p in refused.value.problems] == ["§1.4"]
+    assert not MemberRating.objects.filter(cell=world.cell_b, stage=Stage.DECIDED).exists()
+    decide(world, campaign, {r: r.proposed_level for r in pending})  # as proposed: within the cap
+
+
+def test_a_pending_excellent_elsewhere_does_not_count_until_decided(world):
+    campaign = open_campaign(world)
+    propose(world, campaign, world.cell_b, dict.fromkeys(members(world, world.cell_b, 1), Level.EXCELLENT))
+    found = members(world, world.cell_a, 6, prefix="Chi bộ A")
+    ratings = propose(
+        world, campaign, world.cell_a, dict(zip(found, [Level.EXCELLENT] + [Level.GOOD] * 5, strict=True))
+    )
+    outcome = decide(world, campaign, {r: r.proposed_level for r in ratings})  # 1 excellent, 5 good
+    assert not outcome.warnings
+
+
 def five_and_five(world, campaign) -> list[MemberRating]:
     """Cell B's five decided good; cell A's five proposed, two of them excellent."""
     proposed_and_decided(world, campaign, world.cell_b, [Level.GOOD] * 5, actor=world.office)

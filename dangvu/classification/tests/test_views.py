@@ -691,3 +691,11 @@ def test_a_member_event_does_not_break_the_sheet(world, as_user):
     propose_all(world, campaign, world.cell_a, [Level.GOOD])
     page = as_user(world.office).get(campaign.sheet_url(world.cell_a)).content.decode()
     assert "§1.3" in page
+
+
+def test_a_secretary_finds_the_export_of_their_cells_on_the_campaign_page(world, as_user):
+    campaign = open_campaign(world)
+    client = as_user(world.secretary_a)
+    export = reverse("classification:export", args=[campaign.pk])
+    assert export in client.get(campaign.get_absolute_url()).content.decode()
+    assert client.get(export).status_code == 200
