@@ -699,3 +699,9 @@ def test_a_secretary_finds_the_export_of_their_cells_on_the_campaign_page(world,
     export = reverse("classification:export", args=[campaign.pk])
     assert export in client.get(campaign.get_absolute_url()).content.decode()
     assert client.get(export).status_code == 200
+
+
+def test_every_organisation_page_links_to_the_review_years(world, as_user):
+    for user, code in ((world.office, "DU"), (world.secretary_a, "CB-A")):
+        page = as_user(user).get(reverse("organization:detail", args=[code])).content.decode()
+        assert reverse("classification:list", args=[code]) in page
