@@ -2,19 +2,12 @@
 the cells', within the user's scope (a cell's secretary gets their cell only). Its headers are the
 imports' own, so a cell's list goes back in as the cell's proposals."""
 
-import re
-from collections.abc import Iterable, Sequence
-from datetime import date
-from io import BytesIO
-from typing import Any
+from collections.abc import Iterable
 
 from django.utils import translation
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from dangvu.core.access import VIEW, Scope
-from dangvu.core.spreadsheets import neutralise
+from dangvu.core.spreadsheets import write_tables
 from dangvu.organization.models import Organization
 
 from . import selectors
@@ -70,7 +63,7 @@ def export_file(*, scope: Scope, campaign: Campaign) -> tuple[str, bytes]:
     cells = _cells_by_id(progress, entries)
     entries.sort(key=lambda e: (cells[e.cell_id].code, e.member.person.sort_key, e.member.pk))
     with translation.override("vi"):  # the file's values are Vietnamese, like its headers
-        data = workbook(
+        data = write_tables(
             [
                 (MEMBER_SHEET, MEMBER_HEADERS, _member_rows(entries, cells)),
                 (CELL_SHEET, _cell_headers(), [*(_cell_row(p) for p in progress), _total_row(total)]),
@@ -151,41 +144,3 @@ def _total_row(total: selectors.CellProgress) -> list:
 
 def _counts(progress: selectors.CellProgress) -> list[int]:
     return [*(progress.levels[level] for level in Level), progress.not_decided, progress.not_reviewed]
-
-
-# ------------------------------------------------------------------------------------ writing
-
-
-def workbook(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
-    """An XLSX of several tables, each formatted to print as core.spreadsheets.write_table formats
-    its one: bold frozen header repeated on each page, dates DD/MM/YYYY, A4 landscape fitting the
-    width; every text a spreadsheet would run as a formula neutralised."""
-    book = Workbook()
-    book.remove(book.active)
-    for title, headers, rows in sheets:
-        sheet = book.create_sheet(re.sub(r"[\[\]:*?/\\]", "-", title)[:31])
-        sheet.append(list(headers))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for row in rows:
-            sheet.append([neutralise(v) for v in row])
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, date):
-                    cell.number_format = "DD/MM/YYYY"
-        for index, header in enumerate(headers, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = max(8, min(40, len(str(header)) + 4))
-        _print_setup(sheet)
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _print_setup(sheet) -> None:
-    sheet.freeze_panes = "A2"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "1:1"

@@ -171,11 +171,44 @@ def write_table(
     widths: Sequence[int] | None = None,
     notes: Sequence[tuple[str, str]] = (),
 ) -> bytes:
-    """An XLSX of one table, formatted to print: bold frozen header, column widths, dd/mm/yyyy,
-    landscape A4 fitting the width; an optional second sheet explaining the columns."""
+    """An XLSX of one table, formatted to print (see add_table); an optional second sheet
+    explaining the columns."""
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = re.sub(r"[\[\]:*?/\\]", "-", title)[:31]  # characters Excel refuses in a sheet name
+    workbook.remove(workbook.active)
+    add_table(workbook, title, headers, rows, widths=widths)
+    if notes:
+        guide = workbook.create_sheet(_("Guide")[:31])
+        guide.append([_("Column"), _("What to write")])
+        for cell in guide[1]:
+            cell.font = Font(bold=True)
+        for header, note in notes:
+            guide.append([header, note])
+        guide.column_dimensions["A"].width = 30
+        guide.column_dimensions["B"].width = 90
+    return _saved(workbook)
+
+
+def write_tables(tables: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
+    """An XLSX of several tables (title, headers, rows), one sheet each, formatted as add_table."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, headers, rows in tables:
+        add_table(workbook, title, headers, rows)
+    return _saved(workbook)
+
+
+def add_table(
+    workbook: Workbook,
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    widths: Sequence[int] | None = None,
+) -> None:
+    """A sheet formatted to print: bold frozen header repeated on each page, column widths,
+    dd/mm/yyyy, landscape A4 fitting the width; every text a spreadsheet would run as a formula
+    neutralised."""
+    sheet = workbook.create_sheet(re.sub(r"[\[\]:*?/\\]", "-", title)[:31])  # characters Excel refuses
     sheet.append(list(headers))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -196,15 +229,9 @@ def write_table(
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "1:1"
-    if notes:
-        guide = workbook.create_sheet(_("Guide")[:31])
-        guide.append([_("Column"), _("What to write")])
-        for cell in guide[1]:
-            cell.font = Font(bold=True)
-        for header, note in notes:
-            guide.append([header, note])
-        guide.column_dimensions["A"].width = 30
-        guide.column_dimensions["B"].width = 90
+
+
+def _saved(workbook: Workbook) -> bytes:
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()
