@@ -7,6 +7,7 @@ Who is reviewed is not stored: it is computed on the campaign's review date from
 metrics count.
 """
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django.conf import settings
@@ -102,6 +103,16 @@ class Campaign(PartyRecord):
         if self.grouping == Grouping.CUSTOM:
             return str(self.custom_groups.get(cell.code, cell.code))
         return ""
+
+    def cap_check(self, levels: Mapping[str, int]) -> "rules.CapResult":
+        """The cap on "excellent" (rules.md §1.4) over a group's levels, with this campaign's
+        base and rate."""
+        return rules.cap_check(
+            excellent=levels.get(Level.EXCELLENT, 0),
+            good=levels.get(Level.GOOD, 0),
+            rate=self.cap_rate,
+            base=self.cap_base,
+        )
 
     def cell_group_of(self, cell: Organization) -> str:
         """The group a cell itself is capped in: cells are compared across the committee unless

@@ -10,8 +10,8 @@ from dangvu.core.access import Scope
 from dangvu.organization.choices import CELL_KINDS
 from dangvu.organization.models import Organization
 
-from . import rules, selectors
-from .choices import CAP_RATES, CapBase, CountFrom, Grouping, Level, Stage
+from . import selectors
+from .choices import CAP_RATES, CapBase, CountFrom, Grouping, Stage
 from .models import Campaign, CellRating, MemberRating
 from .selectors import CapStatus, CellProgress
 
@@ -44,7 +44,7 @@ def _cells(campaign: Campaign) -> dict[int, Organization]:
 
 
 def _empty(campaign: Campaign, group: str) -> CapStatus:
-    nothing = rules.cap_check(excellent=0, good=0, rate=campaign.cap_rate, base=campaign.cap_base)
+    nothing = campaign.cap_check(Counter())
     return CapStatus(group, nothing, nothing)
 
 
@@ -60,34 +60,6 @@ def _member_ratings(campaign: Campaign):
     )
 
 
-def cell_cap_statuses(campaign: Campaign, ratings, cells: dict[int, Organization]) -> list[CapStatus]:
-    """The cap on excellent cells per group (rules.md §1.4): decided, and if every self-rating not
-    yet decided were decided as rated."""
-    decided: dict[str, Counter] = {}
-    projected: dict[str, Counter] = {}
-    for rating in ratings:
-        group = campaign.cell_group_of(cells[rating.cell_id])
-        decided.setdefault(group, Counter())
-        projected.setdefault(group, Counter())
-        if rating.stage == Stage.DECIDED:
-            decided[group][rating.decided_level] += 1
-            projected[group][rating.decided_level] += 1
-        elif rating.self_level:
-            projected[group][rating.self_level] += 1
-    return [
-        CapStatus(g, _check(campaign, decided[g]), _check(campaign, projected[g])) for g in sorted(decided)
-    ]
-
-
-def _check(campaign: Campaign, levels: Counter) -> rules.CapResult:
-    return rules.cap_check(
-        excellent=levels[Level.EXCELLENT],
-        good=levels[Level.GOOD],
-        rate=campaign.cap_rate,
-        base=campaign.cap_base,
-    )
-
-
 def cap_overview(scope: Scope, campaign: Campaign) -> tuple[list[CapStatus], list[CapStatus]]:
     """The cap per group for members and for cells, over the groups of the cells the user sees.
     Three queries."""
@@ -98,7 +70,7 @@ def cap_overview(scope: Scope, campaign: Campaign) -> tuple[list[CapStatus], lis
     cell_ratings = CellRating.objects.filter(campaign=campaign).only(
         "cell_id", "stage", "decided_level", "self_level"
     )
-    cell_statuses = cell_cap_statuses(campaign, cell_ratings, cells)
+    cell_statuses = selectors.cap_statuses(campaign, cell_ratings, cells, of_cells=True)
     cell_groups = {campaign.cell_group_of(c) for c in visible}
     return (
         _with_every_group(campaign, [s for s in members if s.group in member_groups], member_groups),

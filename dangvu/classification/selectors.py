@@ -265,31 +265,25 @@ class CapStatus:
 
 
 def cap_statuses(
-    campaign: Campaign, ratings: Iterable[MemberRating], cells: dict[int, Organization]
+    campaign: Campaign, ratings: Iterable, cells: dict[int, Organization], *, of_cells: bool = False
 ) -> list[CapStatus]:
-    """The cap on excellent members per group of the campaign's grouping (rules.md §1.4)."""
+    """The cap on excellent members (or, `of_cells`, cells) per group of the campaign's grouping
+    (rules.md §1.4): on what is decided, and if every pending proposal (a cell's pending
+    self-rating) were decided as it stands."""
     decided: dict[str, Counter] = defaultdict(Counter)
     projected: dict[str, Counter] = defaultdict(Counter)
     for rating in ratings:
-        group = campaign.group_of(cells[rating.cell_id])
-        level = rating.decided_level if rating.stage == Stage.DECIDED else rating.proposed_level
+        cell = cells[rating.cell_id]
+        group = campaign.cell_group_of(cell) if of_cells else campaign.group_of(cell)
         if rating.stage == Stage.DECIDED:
             decided[group][rating.decided_level] += 1
-        if level:
+            projected[group][rating.decided_level] += 1
+        elif level := (rating.self_level if of_cells else rating.proposed_level):
             projected[group][level] += 1
     return [
-        CapStatus(group, _check(campaign, decided[g]), _check(campaign, projected[g]))
-        for g in sorted(set(decided) | set(projected))
+        CapStatus(group, campaign.cap_check(decided[group]), campaign.cap_check(projected[group]))
+        for group in sorted(set(decided) | set(projected))
     ]
-
-
-def _check(campaign: Campaign, levels: Counter) -> rules.CapResult:
-    return rules.cap_check(
-        excellent=levels[Level.EXCELLENT],
-        good=levels[Level.GOOD],
-        rate=campaign.cap_rate,
-        base=campaign.cap_base,
-    )
 
 
 def levels_for_cap(

@@ -77,13 +77,7 @@ def cap_problems(
         if not levels[Level.EXCELLENT] and group not in lowered:
             continue
         total = others.get(group, Counter()) + levels
-        result = rules.cap_check(
-            excellent=total[Level.EXCELLENT],
-            good=total[Level.GOOD],
-            rate=campaign.cap_rate,
-            base=campaign.cap_base,
-        )
-        problem = rules.cap_problem(result)
+        problem = rules.cap_problem(campaign.cap_check(total))
         if problem:
             found[group] = Problem(problem.field, problem.rule, group_label(group) + problem.message)
     return found
