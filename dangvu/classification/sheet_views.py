@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from dangvu.core.access import MANAGE, RECORDS, VIEW, Scope
 from dangvu.core.audit import StaleVersionError
-from dangvu.core.forms import add_refusal
+from dangvu.core.forms import add_refusal, write_from_form
 from dangvu.organization import selectors as org_selectors
 from dangvu.organization.models import Organization
 
@@ -230,27 +230,23 @@ def cell_self(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     campaign = selectors.campaign_get(request.scope, pk)
     cell = _cell_in(request.scope, campaign, code, RECORDS)
     form = CellSelfForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.cell_self_assess(
-                actor=request.user,
-                campaign=campaign,
-                cell=cell,
-                score=data["score"],
-                level=data["level"],
-                note=data["note"],
-                triggers=data["triggers"],
-                expected_version=data["version"],
-            )
-        except StaleVersionError as exc:
-            return _stale(request, exc, campaign, cell)
-        except ValidationError as exc:
-            add_refusal(form, exc)
-        else:
-            messages.success(request, _("The cell's self-rating is saved."))
-            return redirect(campaign.sheet_url(cell))
-    return _sheet(request, campaign, cell, cell_self_form=form, status=400)
+    done = write_from_form(
+        request,
+        form,
+        lambda data: services.cell_self_assess(
+            actor=request.user,
+            campaign=campaign,
+            cell=cell,
+            score=data["score"],
+            level=data["level"],
+            note=data["note"],
+            triggers=data["triggers"],
+            expected_version=data["version"],
+        ),
+        done=_("The cell's self-rating is saved."),
+        back=campaign.sheet_url(cell),
+    )
+    return done or _sheet(request, campaign, cell, cell_self_form=form, status=400)
 
 
 def _cell_rating_or_404(campaign, cell):
@@ -301,19 +297,13 @@ def cell_reopen(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     cell = _cell_in(request.scope, campaign, code)
     rating = _cell_rating_or_404(campaign, cell)
     form = ReopenForm(request.POST, prefix="cr")
-    if form.is_valid():
-        try:
-            services.cell_reopen(
-                actor=request.user,
-                rating=rating,
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except StaleVersionError as exc:
-            return _stale(request, exc, campaign, cell)
-        except ValidationError as exc:
-            add_refusal(form, exc)
-        else:
-            messages.success(request, _("The cell's decision is reopened."))
-            return redirect(campaign.sheet_url(cell))
-    return _sheet(request, campaign, cell, cell_reopen_form=form, status=400)
+    done = write_from_form(
+        request,
+        form,
+        lambda data: services.cell_reopen(
+            actor=request.user, rating=rating, reason=data["reason"], expected_version=data["version"]
+        ),
+        done=_("The cell's decision is reopened."),
+        back=campaign.sheet_url(cell),
+    )
+    return done or _sheet(request, campaign, cell, cell_reopen_form=form, status=400)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from dangvu.core import access, periods
 from dangvu.core.access import MANAGE, RECORDS, VIEW
 from dangvu.core.audit import Change, HistoryEntry, StaleVersionError, history_entries
-from dangvu.core.forms import add_refusal
+from dangvu.core.forms import add_refusal, write_from_form
 from dangvu.members.models import Member
 from dangvu.organization import selectors as org_selectors
 
@@ -330,23 +330,16 @@ def member_rating(request: HttpRequest, pk: int) -> HttpResponse:
 def member_triggers(request: HttpRequest, pk: int) -> HttpResponse:
     rating = _rating_get(request, pk, RECORDS)
     form = MemberTriggersForm(request.POST)
-    if form.is_valid():
-        try:
-            services.member_triggers_set(
-                actor=request.user,
-                rating=rating,
-                keys=form.cleaned_data["triggers"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except StaleVersionError as exc:
-            messages.error(request, str(exc))
-            return redirect(rating)
-        except ValidationError as exc:
-            add_refusal(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect(rating)
-    return _rating_page(request, rating, triggers_form=form, status=400)
+    done = write_from_form(
+        request,
+        form,
+        lambda data: services.member_triggers_set(
+            actor=request.user, rating=rating, keys=data["triggers"], expected_version=data["version"]
+        ),
+        done=_("Changes saved."),
+        back=rating.get_absolute_url(),
+    )
+    return done or _rating_page(request, rating, triggers_form=form, status=400)
 
 
 @login_required
@@ -355,22 +348,13 @@ def member_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     rating = _rating_get(request, pk)
     access.require(request.scope, rating.campaign.organization.path, MANAGE)
     form = ReopenForm(request.POST)
-    if form.is_valid():
-        try:
-            services.member_reopen(
-                actor=request.user,
-                rating=rating,
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except StaleVersionError as exc:
-            messages.error(request, str(exc))
-            return redirect(rating)
-        except ValidationError as exc:
-            add_refusal(form, exc)
-        else:
-            messages.success(
-                request, _("The decision is reopened; the rating is back to the cell's proposal.")
-            )
-            return redirect(rating)
-    return _rating_page(request, rating, reopen_form=form, status=400)
+    done = write_from_form(
+        request,
+        form,
+        lambda data: services.member_reopen(
+            actor=request.user, rating=rating, reason=data["reason"], expected_version=data["version"]
+        ),
+        done=_("The decision is reopened; the rating is back to the cell's proposal."),
+        back=rating.get_absolute_url(),
+    )
+    return done or _rating_page(request, rating, reopen_form=form, status=400)

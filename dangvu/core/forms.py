@@ -1,10 +1,13 @@
 """Forms shared by every app: dates typed dd/mm/yyyy, the forced password change, the language."""
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from .audit import StaleVersionError
 from .models import DayKind
 
 
@@ -70,3 +73,21 @@ def add_refusal(form: forms.Form, exc: Exception) -> None:
 # Django's own strings that its Vietnamese catalogue leaves untranslated; listed here so that ours
 # (which takes precedence) carries them.
 DJANGO_STRINGS = [gettext_noop("- Select an option -")]
+
+
+def write_from_form(request, form, write, *, done: str, back: str):
+    """Run a service from a bound form, the way every edit form answers: written → the message and
+    back to `back`; read at an older version → the stale message and back (to reload); refused →
+    the refusal on the form and None, for the view to show the page again (400)."""
+    if not form.is_valid():
+        return None
+    try:
+        write(form.cleaned_data)
+    except StaleVersionError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    except ValidationError as exc:
+        add_refusal(form, exc)
+        return None
+    messages.success(request, done)
+    return redirect(back)
