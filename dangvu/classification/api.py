@@ -104,12 +104,6 @@ def campaign_open(request, payload: CampaignIn):
 # ------------------------------------------------------------------------------------ the roster
 
 
-def _campaign_cells(campaign: Campaign) -> dict[int, Organization]:
-    """Every cell under the campaign's organisation, past ones included (their ratings stay)."""
-    cells = Organization.objects.filter(path__startswith=campaign.organization.path, kind__in=CELL_KINDS)
-    return {c.pk: c for c in cells}
-
-
 def _cells_seen(scope: Scope, cells: dict[int, Organization]) -> dict[int, Organization]:
     return {pk: c for pk, c in cells.items() if scope.covers(c.path, VIEW)}
 
@@ -127,7 +121,7 @@ def roster(request, campaign_id: int, cell: str | None = None):
     member is not reviewed, their rating's steps and the checks of its level; in name order."""
     campaign = selectors.campaign_get(request.scope, campaign_id)
     chosen = _cell(request.scope, campaign, cell) if cell is not None else None
-    cells = {chosen.pk: chosen} if chosen else _cells_seen(request.scope, _campaign_cells(campaign))
+    cells = {chosen.pk: chosen} if chosen else _cells_seen(request.scope, selectors.all_cells(campaign))
     entries = [e for e in selectors.roster(campaign, chosen) if e.cell_id in cells]
     selectors.member_checks(campaign, entries)
     return [row_out(e, cells) for e in entries]
@@ -293,7 +287,7 @@ def cell_progress(request, campaign_id: int):
     """Where each cell the user sees stands: who has not self-assessed, not been proposed, not been
     decided; the levels decided; the cell's own rating; and the cap in use."""
     campaign = selectors.campaign_get(request.scope, campaign_id)
-    cells = _campaign_cells(campaign)
+    cells = selectors.all_cells(campaign)
     seen = _cells_seen(request.scope, cells)
     items, total = selectors.progress(campaign)
     items = [i for i in items if i.cell.pk in seen]

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from dangvu.core.access import Scope
-from dangvu.organization.choices import CELL_KINDS
 from dangvu.organization.models import Organization
 
 from . import selectors
@@ -37,12 +36,6 @@ def summed(rows: list[CellProgress], organization: Organization) -> CellProgress
     return total
 
 
-def _cells(campaign: Campaign) -> dict[int, Organization]:
-    """Every cell under the campaign's organisation, also one closed since (its ratings stay)."""
-    found = Organization.objects.filter(path__startswith=campaign.organization.path, kind__in=CELL_KINDS)
-    return {cell.pk: cell for cell in found}
-
-
 def _empty(campaign: Campaign, group: str) -> CapStatus:
     nothing = campaign.cap_check(Counter())
     return CapStatus(group, nothing, nothing)
@@ -63,7 +56,7 @@ def _member_ratings(campaign: Campaign):
 def cap_overview(scope: Scope, campaign: Campaign) -> tuple[list[CapStatus], list[CapStatus]]:
     """The cap per group for members and for cells, over the groups of the cells the user sees.
     Three queries."""
-    cells = _cells(campaign)
+    cells = selectors.all_cells(campaign)
     visible = [c for c in selectors.cells_of(campaign) if scope.covers(c.path)]
     members = selectors.cap_statuses(campaign, _member_ratings(campaign), cells)
     member_groups = {campaign.group_of(c) for c in visible}
@@ -90,7 +83,7 @@ def group_cap(campaign: Campaign, cell: Organization) -> GroupCap:
     """The cap in the group of `cell`'s members: decided, and projected on the pending proposals.
     Two queries."""
     group = campaign.group_of(cell)
-    cells = _cells(campaign)
+    cells = selectors.all_cells(campaign)
     ratings = _member_ratings(campaign)
     if campaign.grouping != Grouping.PER_COMMITTEE:
         ratings = ratings.filter(cell_id__in=[pk for pk, c in cells.items() if campaign.group_of(c) == group])

@@ -87,6 +87,13 @@ def has_cells(organization: Organization) -> bool:
     return Organization.objects.filter(path__startswith=organization.path, kind__in=CELL_KINDS).exists()
 
 
+def all_cells(campaign: Campaign) -> dict[int, Organization]:
+    """Every cell under the campaign's organisation by id, those closed since included (their
+    ratings stay)."""
+    found = Organization.objects.filter(path__startswith=campaign.organization.path, kind__in=CELL_KINDS)
+    return {cell.pk: cell for cell in found}
+
+
 def cells_of(campaign: Campaign, under: Organization | None = None) -> list[Organization]:
     """The cells the campaign rates, active on some day of the year, in code order."""
     year_start, year_end = date(campaign.year, 1, 1), date(campaign.year, 12, 31)
