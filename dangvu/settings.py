@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "dangvu.members",
     "dangvu.reports",
     "dangvu.classification",
+    "dangvu.meetings",
     "dangvu.demo",
 ]
 

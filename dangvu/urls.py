@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("dangvu.members.urls")),
     path("", include("dangvu.reports.urls")),
     path("", include("dangvu.classification.urls")),
+    path("", include("dangvu.meetings.urls")),
     path("api/v1/", api.urls),
 ]

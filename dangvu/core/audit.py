@@ -49,16 +49,24 @@ def save_audited(instance: models.Model, *, actor, reason: str = "", update_fiel
 
 @transaction.atomic
 def update_versioned(
-    instance: models.Model, *, actor, expected_version: int, changes: dict[str, Any], reason: str = ""
+    instance: models.Model,
+    *,
+    actor,
+    expected_version: int,
+    changes: dict[str, Any],
+    reason: str = "",
+    touch: bool = False,
 ) -> models.Model:
     """Apply `changes` only if the row is still at `expected_version`, else raise StaleVersionError.
 
     The conditional UPDATE takes the row's write lock, so two concurrent saves of the same version
-    cannot both succeed.
+    cannot both succeed. `touch` claims a new version even when the row's own fields do not change:
+    for a write that changes rows under it (a session's attendance), so that a second form read at
+    the same version is refused.
     """
     model = type(instance)
     changes = {f: v for f, v in changes.items() if getattr(instance, f) != v}
-    if not changes:  # nothing to write: only check that the form was not stale
+    if not changes and not touch:  # nothing to write: only check that the form was not stale
         current = model._base_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
         if current != expected_version:
             raise StaleVersionError(current or 0)

@@ -28,7 +28,30 @@ class Invitees(models.TextChoices):
     CELL_MEMBERS = "cell_members", _("The members of the cell")
     SUBTREE_MEMBERS = "subtree_members", _("The members of the organisation and everything under it")
     COMMITTEE_MEMBERS = "committee_members", _("The committee members of the organisation and under it")
+    STILL_OWING = "still_owing", _("The members who have still to study the documents")
     CHOSEN = "chosen", _("Chosen one by one")
+
+
+class SessionState(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Reply(models.TextChoices):
+    """What an invitee answers before the session (issue 7, point 4)."""
+
+    COMING = "coming", _("Will attend")
+    EXCUSED = "excused", _("Asks to be excused")
+
+
+class DocumentKind(models.TextChoices):
+    RESOLUTION = "resolution", _("Resolution")
+    DIRECTIVE = "directive", _("Directive")
+    CONCLUSION = "conclusion", _("Conclusion")
+    REGULATION = "regulation", _("Regulation")
+    GUIDANCE = "guidance", _("Guidance")
+    OTHER = "other", _("Other document")
 
 
 STUDY_KINDS = frozenset({SessionKind.STUDY, SessionKind.CATCH_UP})

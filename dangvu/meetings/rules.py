@@ -19,7 +19,7 @@ Month = tuple[int, int]  # (year, month)
 
 DEFAULT_INVITEES: Mapping[str, str] = {
     SessionKind.STUDY: Invitees.SUBTREE_MEMBERS,
-    SessionKind.CATCH_UP: Invitees.CHOSEN,  # those who missed the study
+    SessionKind.CATCH_UP: Invitees.STILL_OWING,  # those who missed the study
     SessionKind.TRAINING: Invitees.COMMITTEE_MEMBERS,
     SessionKind.REGULAR: Invitees.CELL_MEMBERS,
     SessionKind.THEMATIC: Invitees.CELL_MEMBERS,
@@ -31,8 +31,8 @@ DEFAULT_INVITEES: Mapping[str, str] = {
 def default_invitees(kind: str, *, organiser_is_cell: bool) -> str:
     """Who a session invites unless chosen (issue 7, point 2): a cell's meetings its members, a
     study session the members of the organiser's subtree (of the cell, when a cell organises it),
-    a training course the committee members of the subtree, a conference and a catch-up session
-    those chosen."""
+    a training course the committee members of the subtree, a catch-up session the members of the
+    subtree who still owe its documents, a conference those chosen."""
     invitees = DEFAULT_INVITEES[kind]
     if invitees == Invitees.SUBTREE_MEMBERS and organiser_is_cell:
         return Invitees.CELL_MEMBERS
@@ -139,10 +139,11 @@ MIN_MINUTES = 90  # HD 42-HD/BTCTW: a regular meeting lasts at least 90 minutes
 MIN_MINUTES_COMBINED = 120  # a thematic and a regular meeting in one session
 
 
-def too_short(minutes: int, *, combined: bool = False) -> bool:
-    """A regular meeting shorter than HD 42 asks (rules.md §5.1): a warning, never a refusal (cells
-    with few members may have their own rule)."""
-    return minutes < (MIN_MINUTES_COMBINED if combined else MIN_MINUTES)
+def too_short(minutes: int, *, minimum: int = MIN_MINUTES, combined: bool = False) -> bool:
+    """A regular meeting shorter than HD 42 asks (rules.md §5.1; `minimum` is the office's setting,
+    90 by default, and a thematic meeting held with it asks 30 more): a warning, never a refusal
+    (cells with few members may have their own rule)."""
+    return minutes < (minimum + MIN_MINUTES_COMBINED - MIN_MINUTES if combined else minimum)
 
 
 # -------------------------------------------------------------------------------- the 3-month flag

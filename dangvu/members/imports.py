@@ -338,6 +338,7 @@ def _create(rows: list[Row], actor, today: date) -> None:
     ids = bulk.insert(Member, members, actor=actor)
     bulk.insert(MemberEvent, _owned(ids, events), actor=actor)
     bulk.insert(MembershipPeriod, _owned(ids, periods))
+    services.periods_rebuilt(ids)
 
 
 def _records(v: dict) -> tuple[dict, dict, list[dict], list[dict]]:

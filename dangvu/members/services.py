@@ -1,6 +1,7 @@
 """Writes of member records: each in a transaction, audited with its actor, and followed by a
 rebuild of what is derived from the events (membership periods, Party-age origin, official cell)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -202,6 +203,21 @@ def period_fields(period: rules.Period) -> dict:
     }
 
 
+# What later apps derive from the periods (the documents a member owes...): called with the ids of
+# the members whose periods were just rebuilt, in the same transaction.
+_rebuild_hooks: list[Callable[[list[int]], None]] = []
+
+
+def register_rebuild_hook(hook: Callable[[list[int]], None]) -> None:
+    if hook not in _rebuild_hooks:
+        _rebuild_hooks.append(hook)
+
+
+def periods_rebuilt(member_ids: list[int]) -> None:
+    for hook in _rebuild_hooks:
+        hook(member_ids)
+
+
 def member_rebuild(*, member: Member, actor) -> None:
     """Replace the derived periods from the live events; keep the official cell (an audited change
     of the person) and the cached dates (derived, not audited: they follow from audited events)."""
@@ -216,6 +232,7 @@ def member_rebuild(*, member: Member, actor) -> None:
             first_decision_on=history.first_decision, party_age_origin=origin
         )
         member.first_decision_on, member.party_age_origin = history.first_decision, origin
+    periods_rebuilt([member.pk])
     last_cell = next((p.cell_id for p in reversed(history.periods) if p.cell_id), None)
     if last_cell and last_cell != member.person.organization_id:
         org_services.person_move(actor=actor, person=member.person, organization_id=last_cell)

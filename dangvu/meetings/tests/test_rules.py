@@ -23,7 +23,7 @@ P, E, U = Attendance.PRESENT, Attendance.EXCUSED, Attendance.UNEXCUSED
         (SessionKind.STUDY, True, Invitees.CELL_MEMBERS),
         (SessionKind.TRAINING, False, Invitees.COMMITTEE_MEMBERS),
         (SessionKind.CONFERENCE, False, Invitees.CHOSEN),
-        (SessionKind.CATCH_UP, True, Invitees.CHOSEN),
+        (SessionKind.CATCH_UP, True, Invitees.STILL_OWING),
     ],
 )
 def test_invitees_follow_the_kind_of_session(kind, cell, expected):
