@@ -5,6 +5,7 @@ from ninja.throttling import AuthRateThrottle
 
 from dangvu.classification.api import router as classification_router
 from dangvu.core.api_auth import AUTH
+from dangvu.meetings.api import router as meetings_router
 from dangvu.members.api import router as member_router
 from dangvu.organization.api import router as organization_router
 from dangvu.reports.api import router as reports_router
@@ -41,3 +42,4 @@ api.add_router("/", organization_router)
 api.add_router("/", member_router)
 api.add_router("/", reports_router)
 api.add_router("/", classification_router)
+api.add_router("/", meetings_router)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import pytest
 from django.contrib.auth import get_user_model
 
 from dangvu.core.audit import save_audited
@@ -152,3 +153,49 @@ def shipped_work_calendar():
     data = Path(__file__).resolve().parent / "core" / "data" / "vn_calendar_2023_2027.json"
     days = json.loads(data.read_text(encoding="utf-8"))["days"]
     return WorkCalendar.from_days((date.fromisoformat(d["date"]), d["kind"]) for d in days)
+
+
+def member_of_persona(world: World, person: Person, cell: Organization):
+    """Make a persona's person (e.g. world.member_a_person) a member of `cell` since 2010, through
+    the members' services (admitted 01/03/2010, ceremony 20/03/2010)."""
+    from dangvu.members import services as member_services
+    from dangvu.members.choices import EventKind
+    from dangvu.members.models import Member
+
+    member = Member(person=person)
+    save_audited(member, actor=world.admin)
+    member_services.member_history_record(
+        actor=world.admin,
+        member=member,
+        events=[
+            {"kind": EventKind.ADMISSION_DECISION, "date": date(2010, 3, 1), "cell": cell},
+            {"kind": EventKind.CEREMONY, "date": date(2010, 3, 20), "cell": cell},
+        ],
+    )
+    return member
+
+
+# ------------------------------------------------------------------------------- browser tests
+
+PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture
+def live_world(transactional_db):
+    """The personas, committed (a live server reads them from another connection): import this
+    fixture into a browser test module."""
+    return make_world()
+
+
+def browser_login(page, base: str, username: str, password: str = "mat-khau-thu") -> None:
+    """Log a persona in through the login page."""
+    page.goto(f"{base}/dang-nhap/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit].primary")
+
+
+def assert_no_sideways_scroll(page, width: int = PHONE["width"]) -> None:
+    """The page is no wider than the screen (a phone: nothing scrolls sideways)."""
+    found = page.evaluate("document.scrollingElement.scrollWidth")
+    assert found <= width, f"{page.url} is {found} px wide"

@@ -10,17 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangvu.core import notifications
+from dangvu.core.notifications import threshold
 from dangvu.organization import selectors as org_selectors
 
 from . import selectors
 from .models import Campaign
-
-
-def threshold(days_left: int, days: tuple[int, ...]) -> int | None:
-    """The reminder a campaign with `days_left` is at: the smallest configured day count not below
-    it (with 3 and 1: 3 and 2 days left → 3, 1 and 0 → 1), or None when none applies yet."""
-    reached = [d for d in days if 0 <= days_left <= d]
-    return min(reached) if reached else None
 
 
 def remind(now: datetime) -> int:

@@ -16,7 +16,7 @@ from dangvu.members.rules import Problem
 from dangvu.members.selectors import covering, exempt_on, suspended_on
 from dangvu.organization.choices import CELL_KINDS, COMMITTEE_ROLES
 from dangvu.organization.models import CommitteeSeat, Organization
-from dangvu.organization.selectors import current_seat_q
+from dangvu.organization.selectors import ancestor_paths, current_seat_q
 
 from . import rules
 from .choices import Level, Stage
@@ -28,7 +28,7 @@ from .models import Campaign, CellRating, MemberRating
 def campaigns_in(organization: Organization) -> QuerySet[Campaign]:
     """Campaigns covering the organisation (its own, those above it) and those under it. The caller
     got `organization` through the user's scope, which covers everything under it."""
-    above = Q(organization__path__in=_ancestor_paths(organization.path))
+    above = Q(organization__path__in=ancestor_paths(organization.path))
     under = Q(organization__path__startswith=organization.path)
     return Campaign.objects.filter(above | under).select_related("organization")
 
@@ -55,14 +55,14 @@ def campaigns_visible(scope: Scope) -> QuerySet[Campaign]:
         return campaigns
     condition = Q(pk__in=[])
     for path in scope.paths_for(VIEW):
-        condition |= Q(organization__path__startswith=path) | Q(organization__path__in=_ancestor_paths(path))
+        condition |= Q(organization__path__startswith=path) | Q(organization__path__in=ancestor_paths(path))
     return campaigns.filter(condition)
 
 
 def campaign_for(organization: Organization, year: int) -> Campaign | None:
     """The year's campaign covering an organisation: its own, or the nearest one above it."""
     return (
-        Campaign.objects.filter(year=year, organization__path__in=_ancestor_paths(organization.path))
+        Campaign.objects.filter(year=year, organization__path__in=ancestor_paths(organization.path))
         .select_related("organization")
         .order_by("-organization__depth")
         .first()
@@ -72,15 +72,10 @@ def campaign_for(organization: Organization, year: int) -> Campaign | None:
 def overlapping(organization: Organization, year: int) -> QuerySet[Campaign]:
     """Campaigns of the year above, at or under the organisation: a subtree has one a year."""
     return Campaign.objects.filter(
-        Q(organization__path__in=_ancestor_paths(organization.path))
+        Q(organization__path__in=ancestor_paths(organization.path))
         | Q(organization__path__startswith=organization.path),
         year=year,
     )
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    segments = path.strip("/").split("/")
-    return ["/" + "/".join(segments[: i + 1]) + "/" for i in range(len(segments))]
 
 
 def has_cells(organization: Organization) -> bool:

@@ -14,11 +14,7 @@ from django.views.decorators.http import require_POST
 from . import selectors, services
 from .audit import StaleVersionError
 from .forms import CalendarDayForm, add_refusal
-from .periods import WorkCalendar, today
-
-
-def _year(raw: str | None) -> int:
-    return int(raw) if raw and raw.isdigit() and 1990 <= int(raw) <= 2100 else today().year
+from .periods import WorkCalendar, year_param
 
 
 def _year_url(year: int) -> str:
@@ -33,7 +29,7 @@ def _fields(form: CalendarDayForm) -> dict:
 def calendar(request: HttpRequest) -> HttpResponse:
     """A year's exceptions to the Monday-to-Friday week, and the form that adds one."""
     selectors.require_calendar_keeper(request.scope)
-    year = _year(request.GET.get("nam"))
+    year = year_param(request.GET.get("nam"))
     form = CalendarDayForm()
     if request.method == "POST":
         form = CalendarDayForm(request.POST)

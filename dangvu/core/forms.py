@@ -37,6 +37,12 @@ class VersionField(forms.IntegerField):
         super().__init__(min_value=1, **kwargs)
 
 
+class VersionOnlyForm(forms.Form):
+    """A bare confirmation read at a version (a deletion, a cancellation, a withdrawal)."""
+
+    version = VersionField()
+
+
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=[("vi", "Tiếng Việt"), ("en", "English")])
 
@@ -75,10 +81,11 @@ def add_refusal(form: forms.Form, exc: Exception) -> None:
 DJANGO_STRINGS = [gettext_noop("- Select an option -")]
 
 
-def write_from_form(request, form, write, *, done: str, back: str):
+def write_from_form(request, form, write, *, done: str, back: str, done_url: str | None = None):
     """Run a service from a bound form, the way every edit form answers: written → the message and
-    back to `back`; read at an older version → the stale message and back (to reload); refused →
-    the refusal on the form and None, for the view to show the page again (400)."""
+    to `done_url` (the object written; `back` when not given); read at an older version → the stale
+    message and back to `back` (the form, to reload); refused → the refusal on the form and None,
+    for the view to show the page again (400)."""
     if not form.is_valid():
         return None
     try:
@@ -90,4 +97,4 @@ def write_from_form(request, form, write, *, done: str, back: str):
         add_refusal(form, exc)
         return None
     messages.success(request, done)
-    return redirect(back)
+    return redirect(done_url or back)

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -31,6 +32,8 @@ class Column:
     required: bool = False
     note: str = ""
     choices: tuple[tuple[str, str], ...] = ()  # (value, label)
+    # Other spellings of a choice accepted on import (short forms of paper sheets): (value, forms).
+    value_aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,33 @@ class Report:
 
 class Refused(Exception):
     """Raised inside the import's transaction to roll everything back."""
+
+
+def run(
+    data,
+    columns: Sequence[Column],
+    dry_run: bool,
+    write: Callable[[Any, "Report"], None],
+    *,
+    streamed: bool = False,
+) -> "Report":
+    """Read and check the whole file and write it in one transaction: rolled back when anything is
+    wrong, when a duplicate says stop, or for a preview (dry run). `write(rows, report)` checks and
+    writes the rows, adding to the report; it gets the list of rows (counted here), or with
+    `streamed` the rows as they are read (a large file: it counts them itself)."""
+    report = Report()
+    try:
+        with fewer_collections(), transaction.atomic():
+            rows = read(data, columns)
+            if not streamed:
+                rows = list(rows)
+                report.rows = len(rows)
+            write(rows, report)
+            if dry_run or not report.ok:
+                raise Refused
+    except Refused:
+        pass
+    return report
 
 
 # New objects between two runs of Python's cycle collector on its youngest generation while an
@@ -158,7 +188,7 @@ def _planned(index: int, column: Column) -> tuple[int, Column, Reader, Any]:
 
 def _choice(column: Column) -> Reader:
     """A choice by its code or its label in Vietnamese or English, whoever wrote the file."""
-    forms = _choice_forms(column.choices)
+    forms = choice_forms(column.choices, column.value_aliases)
 
     def read_choice(raw: Any) -> str:
         cleaned = fold(spreadsheets.text(raw))
@@ -174,15 +204,20 @@ def _choice(column: Column) -> Reader:
 
 
 @functools.cache
-def _choice_forms(choices: tuple[tuple[str, Any], ...]) -> dict[str, str]:
-    """Every accepted spelling of each choice (code, Vietnamese and English label), folded; made
-    once per set of choices, not once per cell."""
+def choice_forms(
+    choices: tuple[tuple[str, Any], ...], value_aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()
+) -> dict[str, str]:
+    """Every accepted spelling of each choice (code, Vietnamese and English label, and the short
+    forms of `value_aliases`), folded; made once per set of choices, not once per cell."""
     forms = {}
     for value, label in choices:
         forms[fold(value)] = value
         for language in ("vi", "en"):
             with translation.override(language):
                 forms[fold(str(label))] = value
+    for value, spellings in value_aliases:
+        for spelling in spellings:
+            forms[fold(spelling)] = value
     return forms
 
 
@@ -200,15 +235,25 @@ _READERS: dict[str, Callable[[Column], Reader]] = {
 }
 
 
-def template(title: str, columns: Sequence[Column], example: dict[str, Any]) -> bytes:
-    """The file to fill in: the headers, one example row, and a sheet explaining each column."""
-    row = [example.get(c.field, "") for c in columns]
+def template(
+    title: str,
+    columns: Sequence[Column],
+    example: dict[str, Any],
+    *,
+    rows: Iterable[dict[str, Any]] | None = None,
+) -> bytes:
+    """The file to fill in: the headers, one example row (or the given `rows`, choices written with
+    their Vietnamese labels), and a sheet explaining each column."""
+    if rows is None:
+        values = [[example.get(c.field, "") for c in columns]]
+    else:
+        values = list(export_rows(columns, rows))
     notes = [(c.header + (" *" if c.required else ""), _note(c)) for c in columns]
-    return spreadsheets.write_table(title, [c.header for c in columns], [row], notes=notes)
+    return spreadsheets.write_table(title, [c.header for c in columns], values, notes=notes)
 
 
 def _note(column: Column) -> str:
-    parts = [column.note] if column.note else []
+    parts = [str(column.note)] if column.note else []
     if column.kind == "date":
         parts.append(_("A date: dd/mm/yyyy, or an Excel date."))
     if column.choices:

@@ -121,6 +121,15 @@ def ratio(numerator: int, denominator: int) -> dict[str, Any]:
     return {"numerator": numerator, "denominator": denominator, "value": value}
 
 
+def percent(numerator: int, denominator: int) -> int | None:
+    """100·a/b rounded half-up to a whole number (exact decimals, as `ratio` does), None when b = 0:
+    the whole percentages pages and panels show."""
+    if denominator == 0:
+        return None
+    exact = Decimal(100 * numerator) / Decimal(denominator)
+    return int(exact.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
 def annual_document(*, organization: Any, year: int, as_of: date | None, on: date) -> dict[str, Any]:
     """The annual figures document of the contract for an organisation (anything with code, name,
     path)."""

@@ -97,6 +97,14 @@ def notify(
     return Notification.objects.filter(recipient__in=list(users), key=key, claim_token=token).count()
 
 
+def threshold(days_left: int, days: tuple[int, ...]) -> int | None:
+    """The reminder a deadline `days_left` away is at (days: settings.DANGVU_REMINDER_DAYS): the
+    smallest configured day count not below it (with 3 and 1: 3 and 2 days left → 3, 1 and 0 → 1),
+    or None when none applies yet. Part of a reminder's key: each is sent once."""
+    reached = [d for d in days if 0 <= days_left <= d]
+    return min(reached) if reached else None
+
+
 def deliver_pending(now: datetime | None = None, limit: int = 200) -> "DeliveryResult":
     """Send the e-mails that are due, at most `limit`; safe to run in several processes at once."""
     now = now or timezone.now()

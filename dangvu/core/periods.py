@@ -32,6 +32,19 @@ class Year:
         return on if self.start <= on <= self.end else self.end
 
 
+# The years a page, an export or the API accepts: the Party's records here start after 1930 (its
+# founding); a year outside is a typing mistake.
+FIRST_YEAR, LAST_YEAR = 1930, 2100
+
+
+def year_param(raw: str | None) -> int:
+    """A year from a query string (?nam=): the year typed when it is one, else this year (a bad
+    value is never an error: the page shows the current year)."""
+    if raw and len(raw) == 4 and raw.isascii() and raw.isdigit() and FIRST_YEAR <= int(raw) <= LAST_YEAR:
+        return int(raw)
+    return today().year
+
+
 def overlaps(start: date | None, end: date | None, first: date, last: date) -> bool:
     """Whether [start, end] (open-ended where None) shares at least one day with [first, last]."""
     return (start is None or start <= last) and (end is None or end >= first)

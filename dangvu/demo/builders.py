@@ -18,6 +18,7 @@ from dangvu.organization.models import CommitteeSeat, Organization, Person
 
 from . import names
 from .classification import build_classification
+from .meetings import build_meetings
 from .members import build_member
 from .reports import build_reports
 
@@ -252,4 +253,5 @@ BUILDERS = [
     build_reports,
     refresh_statistics,
     build_classification,  # after the accounts: the office decides, the demo secretary records
+    build_meetings,  # after the committees and accounts: the courses, conferences and invitations
 ]

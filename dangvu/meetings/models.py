@@ -137,6 +137,12 @@ class Session(PartyRecord):
     def is_cell_meeting(self) -> bool:
         return self.kind in CELL_MEETING_KINDS
 
+    @property
+    def when(self) -> str:
+        """The day and, when set, the time, as notifications and sheets write them: "07:30 15/03/2026"."""
+        day = f"{self.held_on:%d/%m/%Y}"
+        return f"{self.starts_at:%H:%M} {day}" if self.starts_at else day
+
 
 class Invitation(PartyRecord):
     """One invitee of a session: their reply before it, the attendance marked after it."""

@@ -7,9 +7,12 @@ least quarterly).
 """
 
 import calendar
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+
+from dangvu.core.periods import overlaps
 
 from .choices import CELL_MEETING_KINDS, STUDY_KINDS, Attendance, Invitees, SessionKind
 
@@ -39,14 +42,58 @@ def default_invitees(kind: str, *, organiser_is_cell: bool) -> str:
     return invitees
 
 
+# ------------------------------------------------------------------------------ kinds of session
+
+CELL_SESSION_KINDS = (
+    SessionKind.REGULAR,
+    SessionKind.THEMATIC,
+    SessionKind.EXTRAORDINARY,
+    SessionKind.STUDY,
+    SessionKind.CATCH_UP,
+    SessionKind.TRAINING,
+)
+COMMITTEE_SESSION_KINDS = (
+    SessionKind.STUDY,
+    SessionKind.CATCH_UP,
+    SessionKind.TRAINING,
+    SessionKind.CONFERENCE,
+)
+
+
+def kinds_for(is_cell: bool) -> tuple[str, ...]:
+    """The kinds of session an organisation holds: a cell its meetings (regular, thematic,
+    extraordinary) and its own study and training; a committee study, catch-up, training and the
+    conferences it convenes."""
+    return CELL_SESSION_KINDS if is_cell else COMMITTEE_SESSION_KINDS
+
+
 # ---------------------------------------------------------------------------------------- study
 
 
-def required_to_study(*, active: bool, exempt: bool, in_scope: bool) -> bool:
-    """Whether a member owes a document (metrics.md "Study"): active, not exempt and inside its
-    scope on the day it was set. Judged once, on that day: leaving later does not cancel it, and a
-    member who joins later owes nothing for it."""
-    return active and not exempt and in_scope
+def required_to_study(*, active: bool, exempt: bool) -> bool:
+    """Whether a member of the document's scope owes it (metrics.md "Study"): active at a cell of
+    the scope and not exempt on the day it was set (the scope is the query's: only the members of
+    the subtree that set it are asked). Judged once, on that day: leaving later does not cancel it,
+    and a member who joins later owes nothing for it."""
+    return active and not exempt
+
+
+def in_span(day: date, start: date, end: date | None) -> bool:
+    """A membership period [start, end) covers `day` (members.selectors.covering): the day a
+    member leaves or moves they are already elsewhere."""
+    return start <= day and (end is None or end > day)
+
+
+def exempt_during(day: date, start: date, end: date | None) -> bool:
+    """An exemption from `start` to `end` (both included; open-ended when None) covers `day`
+    (members.selectors.exempt_on)."""
+    return start <= day and (end is None or end >= day)
+
+
+# The rule of study is stated here on plain values (Presence, studied, studied_every_document,
+# documents_still_owed) and tested on the cases of metrics.md; the code reads it in SQL, as the set of
+# (person, document) studied (selectors.studied_pairs), which a member's owed documents are checked
+# against one by one: the same rule, without building a Presence for every invitation.
 
 
 @dataclass(frozen=True)
@@ -93,16 +140,28 @@ def cell_months(year: int, as_of: date, active_from: date | None, active_to: dat
     which it was active for at least one day and that ended on or before the as-of date."""
     found = []
     for month in range(1, 13):
-        first, last = date(year, month, 1), _last_day(year, month)
+        first, last = date(year, month, 1), last_day(year, month)
         if last > as_of:
             break
-        if (active_from is None or active_from <= last) and (active_to is None or active_to >= first):
+        if overlaps(active_from, active_to, first, last):
             found.append((year, month))
     return found
 
 
-def _last_day(year: int, month: int) -> date:
+def last_day(year: int, month: int) -> date:
+    """The last day of a month."""
     return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def previous_month(day: date) -> Month:
+    """The month before the one of `day` (December of the year before in January)."""
+    return (day.year - 1, 12) if day.month == 1 else (day.year, day.month - 1)
+
+
+def period_months(period: int, every_months: int) -> tuple[int, int]:
+    """The first and last month of a period of the year numbered from 1 (thematic meetings every
+    `every_months` months): period 2 of quarters is (4, 6)."""
+    return (period - 1) * every_months + 1, period * every_months
 
 
 @dataclass(frozen=True)
@@ -119,24 +178,45 @@ def months_held(meetings: Iterable[Meeting]) -> set[Month]:
 
 
 def thematic_quarters_missing(
-    meetings: Iterable[Meeting], year: int, as_of: date, every_months: int = 3
+    meetings: Iterable[Meeting],
+    year: int,
+    as_of: date,
+    every_months: int = 3,
+    active_from: date | None = None,
+    active_to: date | None = None,
 ) -> list[int]:
     """The periods of the year (quarters by default) that ended by the as-of date without a thematic
     meeting held (rules.md §5.1: at least quarterly, UNCONFIRMED under HD 42: `every_months` is the
-    setting). Periods are numbered from 1."""
-    if every_months not in {1, 2, 3, 4, 6, 12}:
-        raise ValueError("The frequency divides the year: 1, 2, 3, 4, 6 or 12 months.")
+    setting). Periods are numbered from 1. A cell owes a period only when it was active throughout
+    it: one founded in November owes no thematic meeting for the fourth quarter."""
+    if every_months not in THEMATIC_EVERY_MONTHS:
+        raise ValueError("The frequency is one of THEMATIC_EVERY_MONTHS.")
     held = {
         (m.held_on.month - 1) // every_months + 1
         for m in meetings
         if m.kind == SessionKind.THEMATIC and m.held and m.held_on.year == year
     }
-    ended = [n for n in range(1, 12 // every_months + 1) if _last_day(year, n * every_months) <= as_of]
-    return [n for n in ended if n not in held]
+    owed = []
+    for n in range(1, 12 // every_months + 1):
+        first_month, last_month = period_months(n, every_months)
+        first, last = date(year, first_month, 1), last_day(year, last_month)
+        throughout = (active_from is None or active_from <= first) and (
+            active_to is None or active_to >= last
+        )
+        if last <= as_of and throughout and n not in held:
+            owed.append(n)
+    return owed
 
 
 MIN_MINUTES = 90  # HD 42-HD/BTCTW: a regular meeting lasts at least 90 minutes
 MIN_MINUTES_COMBINED = 120  # a thematic and a regular meeting in one session
+
+# The office's settings (MeetingSettings): how often a thematic meeting is due, in months (periods
+# that divide the year; the model's choices are these), and the range of the shortest regular
+# meeting it may set.
+THEMATIC_EVERY_MONTHS = (1, 2, 3, 6, 12)
+DEFAULT_THEMATIC_EVERY_MONTHS = 3  # rules.md "Product defaults": at least quarterly
+MIN_MINUTES_RANGE = (30, 480)
 
 
 def too_short(minutes: int, *, minimum: int = MIN_MINUTES, combined: bool = False) -> bool:
@@ -165,6 +245,38 @@ def three_month_flag(absences: Iterable[tuple[str, date, str]], year: int) -> bo
     """Absent without a good reason in 3 months of a calendar year: a ground for removal the cell
     considers (QĐ 294, 8.1). The system flags it for the cell, never acts on it."""
     return len(unexcused_months(absences, year)) >= FLAG_MONTHS
+
+
+# ------------------------------------------------------------------------------ attendance counts
+
+
+@dataclass(frozen=True)
+class AttendanceCounts:
+    """How many invitees were present, excused, absent without a reason and not yet marked."""
+
+    present: int = 0
+    excused: int = 0
+    unexcused: int = 0
+    unmarked: int = 0
+
+    @classmethod
+    def of(cls, statuses: Iterable[str]) -> "AttendanceCounts":
+        """Counts of attendance values ("" or None: not marked yet)."""
+        counts = Counter(status or "" for status in statuses)
+        return cls(
+            present=counts[Attendance.PRESENT],
+            excused=counts[Attendance.EXCUSED],
+            unexcused=counts[Attendance.UNEXCUSED],
+            unmarked=counts[""],
+        )
+
+    @property
+    def marked(self) -> int:
+        return self.present + self.excused + self.unexcused
+
+    @property
+    def total(self) -> int:
+        return self.marked + self.unmarked
 
 
 # ----------------------------------------------------------------------------------- conferences

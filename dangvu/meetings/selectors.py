@@ -5,17 +5,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
-from dangvu.core import access
+from dangvu.core import access, metrics
 from dangvu.core.access import RECORDS, VIEW, Scope
+from dangvu.core.periods import Year
 from dangvu.members.models import Member, MembershipPeriod
 from dangvu.members.selectors import covering
-from dangvu.organization.choices import CELL_KINDS
 from dangvu.organization.models import Organization, Person
+from dangvu.organization.selectors import ancestor_paths, cells_active
 
 from . import rules
-from .choices import CELL_MEETING_KINDS, STUDY_KINDS, Attendance, SessionKind, SessionState
+from .choices import CELL_MEETING_KINDS, STUDY_KINDS, Attendance, SessionState
 from .models import Invitation, MeetingSettings, Session, StudyDocument, StudyObligation
 
 # --------------------------------------------------------------------------------------- access
@@ -27,12 +28,6 @@ def can_organise(scope: Scope, organization: Organization) -> bool:
     return scope.covers(organization.path, RECORDS)
 
 
-def ancestor_paths(path: str) -> list[str]:
-    """ "/a/b/c/" → ["/a/", "/a/b/", "/a/b/c/"]."""
-    segments = path.strip("/").split("/")
-    return ["/" + "/".join(segments[: i + 1]) + "/" for i in range(len(segments))]
-
-
 def _documents_q(scope: Scope) -> Q:
     """A document is seen by whoever sees the organisation that set it, and by whoever sees an
     organisation it applies to (a cell's secretary sees what the committee set for the cell)."""
@@ -41,6 +36,11 @@ def _documents_q(scope: Scope) -> Q:
         condition |= Q(organization__path__startswith=path) | Q(organization__path__in=ancestor_paths(path))
     if scope.person_ids:
         condition |= Q(obligations__member__person_id__in=scope.person_ids)
+        # An invitee reads the documents of their session beforehand (HD 42), owed or not.
+        condition |= Q(
+            sessions__invitations__person_id__in=scope.person_ids,
+            sessions__invitations__deleted_at__isnull=True,
+        )
     return condition
 
 
@@ -76,21 +76,33 @@ def documents_for(organization: Organization, year: int | None = None) -> QueryS
 
 
 def sessions_in(
-    scope: Scope, organization: Organization, *, year: int | None = None, kind: str = ""
+    scope: Scope,
+    organization: Organization | None,
+    *,
+    year: int | None = None,
+    kind: str = "",
+    document: StudyDocument | None = None,
 ) -> QuerySet[Session]:
-    """Sessions organised by the organisation or under it, with their counts: one query."""
-    sessions = access.restrict(Session.objects, scope).filter(
-        organization__path__startswith=organization.path
-    )
+    """Sessions organised by the organisation or under it, with their counts, latest first (an
+    aggregate query ignores Meta.ordering, so it is named here): one query."""
+    sessions = access.restrict(Session.objects, scope)
+    if organization is not None:  # None: wherever the user sees (a document's sessions)
+        sessions = sessions.filter(organization__path__startswith=organization.path)
+    if document is not None:
+        sessions = sessions.filter(documents=document)
     if year is not None:
         sessions = sessions.filter(held_on__year=year)
     if kind:
         sessions = sessions.filter(kind=kind)
     live = Q(invitations__deleted_at__isnull=True)
-    return sessions.select_related("organization").annotate(
-        invited=Count("invitations", filter=live),
-        present=Count("invitations", filter=live & Q(invitations__attendance=Attendance.PRESENT)),
-        marked=Count("invitations", filter=live & ~Q(invitations__attendance="")),
+    return (
+        sessions.select_related("organization")
+        .annotate(
+            invited=Count("invitations", filter=live),
+            present=Count("invitations", filter=live & Q(invitations__attendance=Attendance.PRESENT)),
+            marked=Count("invitations", filter=live & ~Q(invitations__attendance="")),
+        )
+        .order_by(*Session._meta.ordering)
     )
 
 
@@ -123,7 +135,8 @@ def studied_pairs(
     person_ids: Iterable[int] | None, document_ids: Iterable[int], as_of: date
 ) -> set[tuple[int, int]]:
     """(person, document) of everyone marked present at a held study or catch-up session for the
-    document on or before `as_of`, organised anywhere (metrics.md "Study"): one query."""
+    document on or before `as_of`, organised anywhere (metrics.md "Study"; rules.studied, read in
+    SQL): one query."""
     presences = Invitation.objects.filter(
         attendance=Attendance.PRESENT,
         session__kind__in=STUDY_KINDS,
@@ -139,21 +152,17 @@ def studied_pairs(
 
 def still_owing(documents: list[StudyDocument], *, under: Organization, on: date) -> set[int]:
     """The person ids of members at a cell under `under`, active on `on`, who owe one of the
-    documents and have not studied it by then (the invitees of a catch-up session). Three queries."""
+    documents and have not studied it by then (the invitees of a catch-up session). A member who
+    moved since the document was set is at their cell of `on`, not the one they owed it at. Two
+    queries."""
+    here = MembershipPeriod.objects.filter(covering(on), cell__path__startswith=under.path)
     owed = list(
         StudyObligation.objects.filter(
-            document__in=documents, cell__path__startswith=under.path, member__deleted_at__isnull=True
-        ).values_list("member__person_id", "document_id", "member_id")
+            document__in=documents, member_id__in=here.values("member_id"), member__deleted_at__isnull=True
+        ).values_list("member__person_id", "document_id")
     )
-    active = set(
-        MembershipPeriod.objects.filter(covering(on), member_id__in={m for _p, _d, m in owed}).values_list(
-            "member_id", flat=True
-        )
-    )
-    done = studied_pairs({p for p, _d, _m in owed}, [d.pk for d in documents], on)
-    return {
-        person for person, document, member in owed if member in active and (person, document) not in done
-    }
+    done = studied_pairs({p for p, _d in owed}, [d.pk for d in documents], on)
+    return {person for person, document in owed if (person, document) not in done}
 
 
 @dataclass
@@ -167,14 +176,16 @@ class CellProgress:
 
     @property
     def percent(self) -> int | None:
-        return round(100 * self.studied / self.owed) if self.owed else None
+        return metrics.percent(self.studied, self.owed)
 
 
 def document_progress(document: StudyDocument, *, under: Organization, as_of: date) -> list[CellProgress]:
     """Per cell under `under`: members who owe the document, studied it, and the names of those
     who have not (issue 7, point 3). Two queries."""
     obligations = list(
-        StudyObligation.objects.filter(document=document, cell__path__startswith=under.path)
+        StudyObligation.objects.filter(
+            document=document, cell__path__startswith=under.path, member__deleted_at__isnull=True
+        )
         .select_related("cell", "member__person")
         .order_by("cell__code", "member__person__sort_key")
     )
@@ -204,18 +215,42 @@ def documents_owed(member: Member, as_of: date) -> list[StudyDocument]:
 # --------------------------------------------------------------------------- the member's page
 
 
-def upcoming(person: Person, today: date) -> list[Invitation]:
-    """The person's coming sessions (planned, today or later), soonest first: two queries."""
+def upcoming(people: Person | Iterable[int], today: date) -> list[Invitation]:
+    """The coming sessions (planned, today or later) of a person, or of the person ids (a user
+    linked to several), soonest first, those without a time first on their day: two queries."""
+    person_ids = [people.pk] if isinstance(people, Person) else list(people)
     return list(
         Invitation.objects.filter(
-            person=person,
+            person_id__in=person_ids,
             session__state=SessionState.PLANNED,
             session__held_on__gte=today,
             session__deleted_at__isnull=True,
         )
         .select_related("session__organization")
         .prefetch_related("session__documents")
-        .order_by("session__held_on", "session__starts_at", "pk")
+        .order_by("session__held_on", F("session__starts_at").asc(nulls_first=True), "pk")
+    )
+
+
+def next_session(scope: Scope, organization: Organization, today: date) -> Session | None:
+    """The organisation's next planned session (today or later) the user sees: one query."""
+    return (
+        access.restrict(Session.objects, scope)
+        .filter(organization=organization, state=SessionState.PLANNED, held_on__gte=today)
+        .order_by("held_on", F("starts_at").asc(nulls_first=True), "pk")
+        .first()
+    )
+
+
+def member_of(person: Person) -> Member | None:
+    """The person's member record, if they are a Party member: one query."""
+    return Member.objects.filter(person=person).first()
+
+
+def member_cell_ids(member: Member) -> set[int]:
+    """The cells a member has belonged to (their membership periods): one query."""
+    return set(
+        MembershipPeriod.objects.filter(member=member, cell__isnull=False).values_list("cell_id", flat=True)
     )
 
 
@@ -269,6 +304,7 @@ class CellYear:
     present: int
     invited: int
     flagged: list[tuple[Person, list[int]]]  # members absent without reason in 3 months or more
+    settings: MeetingSettings | None = None  # those in force for the cell (settings_of)
 
     @property
     def months_missing(self) -> list[rules.Month]:
@@ -276,7 +312,7 @@ class CellYear:
 
     @property
     def attendance_percent(self) -> int | None:
-        return round(100 * self.present / self.invited) if self.invited else None
+        return metrics.percent(self.present, self.invited)
 
 
 def cells_years(cells: list[Organization], year: int, as_of: date) -> list[CellYear]:
@@ -284,7 +320,7 @@ def cells_years(cells: list[Organization], year: int, as_of: date) -> list[CellY
     if not cells:
         return []
     ids = [c.pk for c in cells]
-    last_day = min(as_of, date(year, 12, 31))
+    last_day = min(as_of, Year(year).end)
     meetings: dict[int, list[rules.Meeting]] = defaultdict(list)
     for org_id, kind, held_on, state in Session.objects.filter(
         organization_id__in=ids, kind__in=CELL_MEETING_KINDS, held_on__year=year, held_on__lte=last_day
@@ -317,11 +353,17 @@ def cells_years(cells: list[Organization], year: int, as_of: date) -> list[CellY
                 months_due=rules.cell_months(year, as_of, cell.active_from, cell.active_to),
                 months_held=rules.months_held(found),
                 thematic_missing=rules.thematic_quarters_missing(
-                    found, year, as_of, settings[cell.pk].thematic_every_months
+                    found,
+                    year,
+                    as_of,
+                    settings[cell.pk].thematic_every_months,
+                    cell.active_from,
+                    cell.active_to,
                 ),
                 present=count.get("present", 0),
                 invited=count.get("invited", 0),
                 flagged=flags.get(cell.pk, []),
+                settings=settings[cell.pk],
             )
         )
     return result
@@ -357,25 +399,95 @@ def flagged(cell_ids: list[int], year: int, last_day: date) -> dict[int, list[tu
 
 def cells_under(organization: Organization, year: int) -> list[Organization]:
     """The cells of the subtree active on at least one day of the year, by code: one query."""
-    first, last = date(year, 1, 1), date(year, 12, 31)
-    return list(
-        Organization.objects.filter(path__startswith=organization.path, kind__in=CELL_KINDS)
-        .filter(Q(active_from__isnull=True) | Q(active_from__lte=last))
-        .filter(Q(active_to__isnull=True) | Q(active_to__gte=first))
-        .order_by("code")
+    the_year = Year(year)
+    return list(cells_active(organization.path, the_year.start, the_year.end))
+
+
+# ------------------------------------------------------------------------------ study in numbers
+
+
+def study_counts(
+    documents: list[StudyDocument], under: Organization, as_of: date
+) -> dict[int, tuple[int, int]]:
+    """Per document: (members at a cell under `under` who owe it, of them those who studied it by
+    `as_of`); a document nobody there owes is absent. Two queries, whatever the number of documents."""
+    if not documents:
+        return {}
+    owed: dict[int, set[int]] = defaultdict(set)
+    for document_id, person_id in StudyObligation.objects.filter(
+        document__in=documents, cell__path__startswith=under.path, member__deleted_at__isnull=True
+    ).values_list("document_id", "member__person_id"):
+        owed[document_id].add(person_id)
+    done = studied_pairs({p for people in owed.values() for p in people}, [d.pk for d in documents], as_of)
+    return {
+        document_id: (len(people), sum(1 for p in people if (p, document_id) in done))
+        for document_id, people in owed.items()
+    }
+
+
+@dataclass
+class CellStudy:
+    """Members attributed to a cell who owe documents of the year, and those who studied them all
+    (study.members_studied_pct of the cell)."""
+
+    owed: int = 0  # members who owe at least one document of the year
+    studied: int = 0  # of them, those who studied every document they owe
+    pending: int = 0  # (member, document) pairs not studied yet
+    documents: int = 0  # documents that someone of the cell has not studied yet
+
+    @property
+    def percent(self) -> int | None:
+        return metrics.percent(self.studied, self.owed)
+
+
+def study_per_cell(cells: list[Organization], year: int, as_of: date) -> dict[int, CellStudy]:
+    """For each cell, its members' study of the documents of the year (deadline in the year, set by
+    `as_of`), as study.members_studied_pct counts them, so that the cells add up to the
+    organisation's figure: a member counts at one cell (members.metrics: their official cell on
+    `as_of`, or the cell they left from) and owes every document set for them, wherever they were.
+    Two queries."""
+    found = {cell.pk: CellStudy() for cell in cells}
+    if not cells:
+        return found
+    attributed = Subquery(
+        MembershipPeriod.objects.filter(member=OuterRef("member_id"), start__lte=as_of)
+        .order_by("-start")
+        .values("cell_id")[:1]
     )
+    rows = list(
+        StudyObligation.objects.filter(
+            document__study_by__year=year,
+            document__set_on__lte=as_of,
+            document__deleted_at__isnull=True,
+            member__deleted_at__isnull=True,
+        )
+        .annotate(attributed=attributed)
+        .filter(attributed__in=list(found))
+        .values_list("member_id", "member__person_id", "document_id", "attributed")
+    )
+    people = {p for _m, p, _d, _c in rows}
+    # Beyond a few thousand people, read every presence for the documents rather than an IN list.
+    done = studied_pairs(people if len(people) <= 2000 else None, {d for _m, _p, d, _c in rows}, as_of)
+    members: dict[int, tuple[int, bool]] = {}
+    pending_documents: dict[int, set[int]] = defaultdict(set)
+    for member_id, person_id, document_id, cell_id in rows:
+        studied = (person_id, document_id) in done
+        members[member_id] = (cell_id, members.get(member_id, (cell_id, True))[1] and studied)
+        if not studied:
+            pending_documents[cell_id].add(document_id)
+            found[cell_id].pending += 1
+    for cell_id, studied_all in members.values():
+        found[cell_id].owed += 1
+        found[cell_id].studied += studied_all
+    for cell_id, documents in pending_documents.items():
+        found[cell_id].documents = len(documents)
+    return found
 
 
-SESSION_KINDS_FOR = {
-    True: [
-        SessionKind.REGULAR,
-        SessionKind.THEMATIC,
-        SessionKind.EXTRAORDINARY,
-        SessionKind.STUDY,
-        SessionKind.CATCH_UP,
-        SessionKind.TRAINING,
-    ],
-    False: [SessionKind.STUDY, SessionKind.CATCH_UP, SessionKind.TRAINING, SessionKind.CONFERENCE],
-}
-"""The kinds of session an organisation holds: a cell its meetings and its own study; a committee
-study, catch-up, training and conferences."""
+def acting_organisations(scope: Scope, document: StudyDocument, action: str) -> list[Organization]:
+    """Where the viewer acts on a document for `action`: the organisation that set it, or their own
+    organisations inside its scope (a cell's secretary: their cell), by code. One query at most."""
+    if scope.covers(document.organization.path, action):
+        return [document.organization]
+    paths = [p for p in scope.paths_for(action) if p.startswith(document.organization.path)]
+    return list(Organization.objects.filter(path__in=paths).order_by("code")) if paths else []

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangvu.core import bulk, notifications, periods
+from dangvu.core import bulk, files, notifications, periods
 from dangvu.core.audit import save_audited, soft_delete, update_versioned
 from dangvu.members.choices import EventKind
 from dangvu.members.models import MemberEvent, MembershipPeriod
@@ -21,23 +21,13 @@ from dangvu.members.selectors import covering, exempt_on
 from dangvu.organization import selectors as org_selectors
 from dangvu.organization.choices import COMMITTEE_ROLES
 from dangvu.organization.models import CommitteeSeat, Organization, Person
-from dangvu.reports.rules import file_problem
 
 from . import rules
-from .choices import CELL_MEETING_KINDS, STUDY_KINDS, Attendance, Invitees, Reply, SessionKind, SessionState
+from .choices import STUDY_KINDS, Attendance, Invitees, Reply, SessionKind, SessionState
 from .models import Invitation, MeetingSettings, Session, StudyDocument, StudyObligation
+from .selectors import still_owing
 
 # ------------------------------------------------------------------------------------ documents
-
-
-def _check_file(file: UploadedFile | None, field: str = "file") -> None:
-    if file is None:
-        return
-    head = file.read(8)
-    file.seek(0)
-    problem = file_problem(file.name or "", file.size or 0, head)
-    if problem:
-        raise ValidationError({field: problem})
 
 
 def _check_document_dates(set_on: date, study_by: date) -> None:
@@ -64,7 +54,7 @@ def document_create(
     """The office sets a document for its subtree to study by a date (issue 7, point 1); every member
     then owes it who is active, not exempt and at a cell of the subtree on `set_on`."""
     _check_document_dates(set_on, study_by)
-    _check_file(file)
+    files.check_upload(file)
     document = StudyDocument(
         organization=organization,
         kind=kind,
@@ -76,11 +66,12 @@ def document_create(
         issued_on=issued_on,
     )
     if file is not None:
-        document.file_name = (file.name or "")[:255]
+        document.file_name = files.stored_name(file)
         document.file.save(file.name or "van-ban", file, save=False)
     save_audited(document, actor=actor, reason="document set for study")
     obligations_build(document)
-    _notify_document(document)
+    if study_by >= periods.today():
+        _notify_document(document)
     return document
 
 
@@ -90,14 +81,13 @@ def document_update(
 ) -> StudyDocument:
     """Correct a document; a new set date or deadline re-judges who owes it."""
     _check_document_dates(changes.get("set_on", document.set_on), changes.get("study_by", document.study_by))
-    _check_file(file)
+    files.check_upload(file)
     if "title" in changes:
         changes["title"] = " ".join(changes["title"].split())
     rebuild = changes.get("set_on", document.set_on) != document.set_on
     if file is not None:
-        changes["file_name"] = (file.name or "")[:255]
-        document.file.save(file.name or "van-ban", file, save=False)
-        changes["file"] = document.file.name
+        changes["file_name"] = files.stored_name(file)
+        changes["file"] = files.store(document, "file", file, "van-ban")
     update_versioned(document, actor=actor, expected_version=expected_version, changes=changes)
     if rebuild:
         obligations_build(document)
@@ -141,7 +131,7 @@ def obligations_of_member_rebuild(member_ids: list[int]) -> None:
         return
     spans: dict[int, list[tuple[date, date | None, int, str]]] = {}
     for member_id, start, end, cell_id, path in MembershipPeriod.objects.filter(
-        member_id__in=member_ids, cell__isnull=False
+        member_id__in=member_ids, cell__isnull=False, member__deleted_at__isnull=True
     ).values_list("member_id", "start", "end", "cell_id", "cell__path"):
         spans.setdefault(member_id, []).append((start, end, cell_id, path))
     exemptions: dict[int, list[tuple[date, date | None]]] = {}
@@ -156,12 +146,12 @@ def obligations_of_member_rebuild(member_ids: list[int]) -> None:
                 (
                     c
                     for s, e, c, p in spans.get(member_id, ())
-                    if s <= day and (e is None or e > day) and p.startswith(path)
+                    if rules.in_span(day, s, e) and p.startswith(path)
                 ),
                 None,
             )
-            exempt = any(s <= day and (e is None or e >= day) for s, e in exemptions.get(member_id, ()))
-            if rules.required_to_study(active=cell_id is not None, exempt=exempt, in_scope=True):
+            exempt = any(rules.exempt_during(day, s, e) for s, e in exemptions.get(member_id, ()))
+            if rules.required_to_study(active=cell_id is not None, exempt=exempt):
                 rows.append(StudyObligation(document_id=document_id, member_id=member_id, cell_id=cell_id))
     StudyObligation.objects.filter(member_id__in=member_ids).delete()
     StudyObligation.objects.bulk_create(rows)
@@ -191,12 +181,14 @@ def _notify_document(document: StudyDocument) -> None:
 def _check_session(organization: Organization, kind: str, documents: Sequence[StudyDocument]) -> None:
     if kind not in SessionKind.values:
         raise ValidationError({"kind": _("Choose a kind of session from the list.")})
-    if kind in CELL_MEETING_KINDS and not organization.is_cell:
+    if kind not in rules.kinds_for(organization.is_cell):
+        if organization.is_cell:
+            raise ValidationError(
+                {"kind": _("A conference is convened by a Party committee, not by a cell.")}
+            )
         raise ValidationError(
             {"kind": _("Only a cell holds the cell's regular, thematic or extraordinary meetings.")}
         )
-    if kind == SessionKind.CONFERENCE and organization.is_cell:
-        raise ValidationError({"kind": _("A conference is convened by a Party committee, not by a cell.")})
     if kind in STUDY_KINDS and not documents:
         raise ValidationError({"documents": _("Choose the documents studied at this session.")})
     if kind not in STUDY_KINDS and documents:
@@ -250,31 +242,30 @@ def session_create(
     )
     save_audited(session, actor=actor, reason="session created")
     session.documents.set(documents)
-    chosen = set(person_ids)
-    people = chosen if invitees == Invitees.CHOSEN else invitee_ids(session) | chosen
-    _invite(session, people, actor=actor)
-    if notify:
-        _notify_invitees(session, "invitation")
+    ruled = set() if invitees == Invitees.CHOSEN else invitee_ids(session)
+    _invite(session, ruled, actor=actor, chosen=set(person_ids))
+    if notify and held_on >= periods.today():
+        invitees_notify(session, "invitation")
     return session
 
 
 def invitee_ids(session: Session) -> set[int]:
     """The person ids a session invites by its rule, on its date (issue 7, point 2): the members of
     the cell or of the subtree active and not exempt that day (an exempt member is excused from
-    meetings: rules.md §5.2), the committee members of the subtree, or those who still owe the
-    documents of a catch-up."""
+    meetings, yet called to a conference, where they count only if present: rules.md §5.2), the
+    committee members of the subtree, or those who still owe the documents of a catch-up."""
     org, day = session.organization, session.held_on
     if session.invitees in {Invitees.CELL_MEMBERS, Invitees.SUBTREE_MEMBERS}:
-        periods_q = MembershipPeriod.objects.filter(covering(day), member__deleted_at__isnull=True)
+        periods_q = MembershipPeriod.objects.filter(
+            covering(day), member__deleted_at__isnull=True, member__person__deleted_at__isnull=True
+        )
         if session.invitees == Invitees.CELL_MEMBERS and org.is_cell:
             periods_q = periods_q.filter(cell=org)
         else:
             periods_q = periods_q.filter(cell__path__startswith=org.path)
-        return set(
-            periods_q.exclude(exempt_on(day, member_ref="member_id")).values_list(
-                "member__person_id", flat=True
-            )
-        )
+        if session.kind != SessionKind.CONFERENCE:  # an exempt member is still called to a conference
+            periods_q = periods_q.exclude(exempt_on(day, member_ref="member_id"))
+        return set(periods_q.values_list("member__person_id", flat=True))
     if session.invitees == Invitees.COMMITTEE_MEMBERS:
         return set(
             CommitteeSeat.objects.filter(
@@ -285,22 +276,20 @@ def invitee_ids(session: Session) -> set[int]:
             ).values_list("person_id", flat=True)
         )
     if session.invitees == Invitees.STILL_OWING:
-        from .selectors import still_owing
-
         return still_owing(list(session.documents.all()), under=org, on=day)
     return set()
 
 
-def _invite(session: Session, person_ids: Iterable[int], *, actor) -> int:
-    """Invite those not invited yet (audited rows, written at import speed for a large subtree)."""
+def _invite(session: Session, ruled: Iterable[int], *, actor, chosen: Iterable[int] = ()) -> int:
+    """Invite those not invited yet (audited rows, written at import speed for a large subtree):
+    those the session's rule gives, and those chosen by hand, who must be within the organiser's
+    reach (the rule's own may since have moved elsewhere)."""
     known = set(session.invitations.values_list("person_id", flat=True))
-    new = sorted(set(person_ids) - known)
+    chosen = set(chosen) - known
+    new = sorted((set(ruled) | chosen) - known)
     if not new:
         return 0
-    outside = Person.objects.filter(pk__in=new).exclude(
-        organization__path__startswith=_invitable_root(session)
-    )
-    if outside.exists():
+    if chosen - _reachable(session, chosen):
         raise ValidationError(
             _("Only people of the organiser's organisation and those under it can be invited.")
         )
@@ -308,13 +297,18 @@ def _invite(session: Session, person_ids: Iterable[int], *, actor) -> int:
     return len(new)
 
 
-def _invitable_root(session: Session) -> str:
-    """A committee invites anyone of its subtree; a cell also its higher committee's people, who
-    follow it (rules.md §5.1: the higher-level committee member attends the cell's meeting)."""
+def _reachable(session: Session, person_ids: set[int]) -> set[int]:
+    """Those of `person_ids` a session may invite by hand: the people of the organiser's subtree;
+    for a cell, those of its committee's subtree (the committee member who follows the cell, rules.md
+    §5.1, and a member of a sibling cell who attends here on a temporary transfer). An id that is no
+    one, or a deleted person, is not reachable."""
     org = session.organization
-    if org.is_cell and org.parent_id:
-        return org.parent.path
-    return org.path
+    root = org.parent.path if org.is_cell and org.parent_id else org.path
+    return set(
+        Person.objects.filter(pk__in=person_ids, organization__path__startswith=root).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 @transaction.atomic
@@ -322,9 +316,9 @@ def invitees_add(*, actor, session: Session, person_ids: Iterable[int]) -> int:
     """Add people to a session (a member who joined the cell, a guest from above); those already
     invited are left as they are."""
     _check_open(session)
-    added = _invite(session, person_ids, actor=actor)
+    added = _invite(session, (), actor=actor, chosen=person_ids)
     if added and session.held_on >= periods.today():
-        _notify_invitees(session, "invitation")
+        invitees_notify(session, "invitation")
     return added
 
 
@@ -332,7 +326,10 @@ def invitees_add(*, actor, session: Session, person_ids: Iterable[int]) -> int:
 def invitees_refresh(*, actor, session: Session) -> int:
     """Invite whoever the session's rule gives now and was not invited (members who joined since)."""
     _check_open(session)
-    return invitees_add(actor=actor, session=session, person_ids=invitee_ids(session))
+    added = _invite(session, invitee_ids(session), actor=actor)
+    if added and session.held_on >= periods.today():
+        invitees_notify(session, "invitation")
+    return added
 
 
 @transaction.atomic
@@ -361,15 +358,23 @@ def session_update(*, actor, session: Session, expected_version: int, **changes)
         field in changes and changes[field] != getattr(session, field)
         for field in ("held_on", "starts_at", "place")
     )
+    if session.state == SessionState.HELD and changes.get("held_on", session.held_on) > periods.today():
+        raise ValidationError(
+            {
+                "held_on": _(
+                    "The session was held (attendance or minutes recorded): its date cannot be in the future."
+                )
+            }
+        )
     update_versioned(session, actor=actor, expected_version=expected_version, changes=changes)
     if moved and session.state == SessionState.PLANNED and session.held_on >= periods.today():
-        _notify_invitees(session, "changed")
+        invitees_notify(session, "changed")
     return session
 
 
 @transaction.atomic
 def session_cancel(*, actor, session: Session, expected_version: int) -> Session:
-    if session.invitations.exclude(attendance="").exists():
+    if session.state == SessionState.HELD or session.invitations.exclude(attendance="").exists():
         raise ValidationError(_("Attendance is marked: the session was held and cannot be cancelled."))
     update_versioned(
         session,
@@ -379,11 +384,14 @@ def session_cancel(*, actor, session: Session, expected_version: int) -> Session
         reason="cancelled",
     )
     if session.held_on >= periods.today():
-        _notify_invitees(session, "cancelled")
+        invitees_notify(session, "cancelled")
     return session
 
 
-def _notify_invitees(session: Session, what: str) -> int:
+def invitees_notify(session: Session, what: str) -> int:
+    """Tell the invitees with a login of a session (`what`: invitation, changed, cancelled,
+    reminder); a key per session (and version, for a change): told once. Returns how many were
+    created."""
     subjects = {
         "invitation": _("Invitation: %(session)s, %(when)s"),
         "changed": _("Changed: %(session)s, now %(when)s"),
@@ -398,16 +406,11 @@ def _notify_invitees(session: Session, what: str) -> int:
         recipients=users,
         kind=f"meetings.{what}",
         key=key,
-        subject=subjects[what] % {"session": session, "when": when_text(session)},
+        subject=subjects[what] % {"session": session, "when": session.when},
         body=session.place,
         url=reverse("meetings:mine"),
         scope_path=session.organization.path,
     )
-
-
-def when_text(session: Session) -> str:
-    day = f"{session.held_on:%d/%m/%Y}"
-    return f"{session.starts_at:%H:%M} {day}" if session.starts_at else day
 
 
 # ----------------------------------------------------------------------------------- the reply
@@ -418,7 +421,8 @@ def invitation_reply(
     *, actor, invitation: Invitation, reply: str, reason: str = "", expected_version: int
 ) -> Invitation:
     """The invitee confirms or asks to be excused before the session (issue 7, point 4); an excuse
-    tells those who mark the attendance, who may take it as the reason of the absence."""
+    tells those who mark the attendance, who may take it as the reason of the absence. The pages and
+    the API let only the invitee reply (selectors.invitation_own); the history names who did."""
     session = invitation.session
     if reply not in Reply.values:
         raise ValidationError({"reply": _("Choose whether you will attend.")})
@@ -444,19 +448,28 @@ def invitation_reply(
     return invitation
 
 
+def organiser_users(organization: Organization, day: date, committees: dict[int, list] | None = None) -> list:
+    """Who is told for an organiser: its committee (secretary, deputy, members) on `day`, and for a
+    committee its office too. `committees`: committee_users already read for several organisers."""
+    if committees is None:
+        committees = org_selectors.committee_users([organization.pk], day)
+    users = list(committees.get(organization.pk, []))
+    if not organization.is_cell:
+        users += org_selectors.office_users(organization)
+    return users
+
+
 def _notify_organisers(invitation: Invitation) -> None:
     session = invitation.session
     org = session.organization
-    users = org_selectors.committee_users([org.pk], periods.today()).get(org.pk, [])
-    if not org.is_cell:
-        users = users + org_selectors.office_users(org)
+    users = organiser_users(org, periods.today())
     notifications.notify(
         recipients=users,
         kind="meetings.excuse",
         key=f"meetings.excuse.{invitation.pk}.{invitation.version}",
         subject=_("%(name)s asks to be excused from %(session)s")
         % {"name": invitation.person, "session": session},
-        body=invitation.reply_reason,
+        body="",  # the reason (often health) stays on the session's page, out of e-mails
         url=session.get_absolute_url(),
         scope_path=org.path,
     )
@@ -506,6 +519,8 @@ def attendance_mark(*, actor, session: Session, marks: Sequence[Mark], expected_
         if (invitation.attendance, invitation.reason) != (mark.attendance, reason):
             invitation.attendance, invitation.reason = mark.attendance, reason
             changed.append(invitation)
+    if not problems and invitations and not any(m.attendance for m in marks):
+        problems.append(_("Mark the attendance of at least one invitee."))
     if problems:
         raise ValidationError(problems)
     update_versioned(
@@ -548,7 +563,7 @@ def minutes_save(
     _check_open(session)
     if session.held_on > periods.today():
         raise ValidationError(_("The minutes are written on or after the day of the session."))
-    _check_file(file, "minutes_file")
+    files.check_upload(file, "minutes_file")
     changes = {
         "chair": " ".join(chair.split()),
         "recorder": " ".join(recorder.split()),
@@ -558,9 +573,8 @@ def minutes_save(
         "state": SessionState.HELD,
     }
     if file is not None:
-        session.minutes_file.save(file.name or "bien-ban", file, save=False)
-        changes["minutes_file"] = session.minutes_file.name
-        changes["minutes_file_name"] = (file.name or "")[:255]
+        changes["minutes_file"] = files.store(session, "minutes_file", file, "bien-ban")
+        changes["minutes_file_name"] = files.stored_name(file)
     update_versioned(
         session, actor=actor, expected_version=expected_version, changes=changes, reason="minutes"
     )
@@ -580,10 +594,16 @@ def settings_save(
     expected_version: int | None,
 ) -> MeetingSettings:
     """The office's settings for the cells under it (rules.md "Product defaults")."""
-    if thematic_every_months not in {1, 2, 3, 6, 12}:
+    if thematic_every_months not in rules.THEMATIC_EVERY_MONTHS:
         raise ValidationError({"thematic_every_months": _("Choose a frequency from the list.")})
-    if not 30 <= min_minutes <= 480:
-        raise ValidationError({"min_minutes": _("Give a length from 30 to 480 minutes.")})
+    shortest, longest = rules.MIN_MINUTES_RANGE
+    if not shortest <= min_minutes <= longest:
+        raise ValidationError(
+            {
+                "min_minutes": _("Give a length from %(min)d to %(max)d minutes.")
+                % {"min": shortest, "max": longest}
+            }
+        )
     current = MeetingSettings.objects.filter(organization=organization).first()
     values = {"thematic_every_months": thematic_every_months, "min_minutes": min_minutes}
     if current is None:

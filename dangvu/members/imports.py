@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dangvu.core import access, bulk, imports, periods
@@ -104,15 +103,9 @@ class Plan:
 def run(data: IO[bytes] | str, plan: Plan, *, dry_run: bool) -> Report:
     """Read, check and write the whole file in one transaction: rolled back when anything is
     wrong, when a duplicate says stop, or for a preview (dry run)."""
-    report = Report()
-    try:
-        with imports.fewer_collections(), transaction.atomic():
-            _Importer(plan, report).run(imports.read(data, COLUMNS))
-            if dry_run or not report.ok:
-                raise imports.Refused
-    except imports.Refused:
-        pass
-    return report
+    return imports.run(
+        data, COLUMNS, dry_run, lambda rows, report: _Importer(plan, report).run(rows), streamed=True
+    )
 
 
 class _Importer:

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangvu.core.forms import VersionField, VNDateField
+from dangvu.core.forms import VersionField, VersionOnlyForm, VNDateField  # noqa: F401 (VersionOnlyForm: kept importable)
 
 from .choices import AccessRole, OrgKind, SeatRole
 
@@ -51,10 +51,6 @@ class SeatEditForm(forms.Form):
     term_start = VNDateField(label=_("Term from"))
     term_end = VNDateField(label=_("Term until"), required=False)
     part_time = forms.BooleanField(label=_("Part-time"), required=False)
-    version = VersionField()
-
-
-class VersionOnlyForm(forms.Form):
     version = VersionField()
 
 

@@ -6,19 +6,15 @@ from django.utils.translation import gettext_lazy as _
 from dangvu.core import metrics
 from dangvu.core.metrics import MetricContext
 
-from .choices import CELL_KINDS, COMMITTEE_ROLES
-from .models import CommitteeSeat, Organization
+from .choices import COMMITTEE_ROLES
+from .models import CommitteeSeat
+from .selectors import cells_active
 
 
 def cells_active_in_year(ctx: MetricContext):
     """Cells (chi bộ) of the subtree active on at least one day of the year, as seen on the as-of
     date: a cell founded after it is not seen yet."""
-    return Organization.objects.filter(
-        Q(active_from__isnull=True) | Q(active_from__lte=ctx.last_day),
-        Q(active_to__isnull=True) | Q(active_to__gte=ctx.year.start),
-        path__startswith=ctx.root_path,
-        kind__in=CELL_KINDS,
-    )
+    return cells_active(ctx.root_path, ctx.year.start, ctx.last_day)
 
 
 @metrics.register("cells.total", kind=metrics.COUNT, label=_("Cells"))

@@ -85,6 +85,24 @@ def organization_or_single_top(scope: Scope, code: str | None, action: str = VIE
     return tops[0] if len(tops) == 1 else None
 
 
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of an organisation and of those above it, from the root: "/a/b/c/" → ["/a/",
+    "/a/b/", "/a/b/c/"]."""
+    segments = path.strip("/").split("/")
+    return ["/" + "/".join(segments[: i + 1]) + "/" for i in range(len(segments))]
+
+
+def cells_active(root_path: str, first: date, last: date) -> QuerySet[Organization]:
+    """The cells (chi bộ) under `root_path` ("/" for all) active on at least one day from `first` to
+    `last`, by code: one query."""
+    return Organization.objects.filter(
+        Q(active_from__isnull=True) | Q(active_from__lte=last),
+        Q(active_to__isnull=True) | Q(active_to__gte=first),
+        path__startswith=root_path,
+        kind__in=CELL_KINDS,
+    ).order_by("code")
+
+
 @dataclass
 class TreeNode:
     organization: Organization
@@ -267,11 +285,9 @@ def committee_users(org_ids: list[int], on: date) -> dict[int, list]:
 
 def office_users(organization: Organization) -> list:
     """Active logins holding the office role on the organisation or on one above it."""
-    segments = organization.path.strip("/").split("/")
-    ancestors = ["/" + "/".join(segments[: i + 1]) + "/" for i in range(len(segments))]
     grants = RoleGrant.objects.filter(
         role=AccessRole.OFFICE,
-        organization__path__in=ancestors,
+        organization__path__in=ancestor_paths(organization.path),
         organization__deleted_at__isnull=True,
         user__is_active=True,
     ).select_related("user")

@@ -36,11 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if len(tops) == 1:
         return redirect("organization:detail", code=tops[0].code)
     if not tops and scope.person_ids:
-        person = selectors.own_person(scope)
-        member = getattr(person, "member", None)  # a member's own record, when there is one
-        if member is not None:
-            return redirect("members:detail", pk=member.pk)
-        return redirect("organization:person", pk=person.pk)
+        return redirect("meetings:mine")  # a member's own page: meetings, study, their record
     return render(request, "organization/home.html", {"organizations": tops})
 
 

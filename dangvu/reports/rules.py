@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dangvu.core.files import MAX_FILE_BYTES, SIGNATURES, file_problem  # noqa: F401 (moved; kept importable)
 from dangvu.members.rules import add_months
 
 from .choices import PeriodKind, State, Status
@@ -241,36 +242,6 @@ def clean_values(fields: Iterable[dict[str, Any]], raw: dict[str, Any]) -> tuple
         else:
             values[key] = text[:MAX_TEXT]
     return values, errors
-
-
-# ---------------------------------------------------------------------------------- the file
-
-MAX_FILE_BYTES = 20 * 1024 * 1024
-SIGNATURES = {
-    "pdf": (b"%PDF",),
-    "docx": (b"PK\x03\x04",),
-    "xlsx": (b"PK\x03\x04",),
-    "odt": (b"PK\x03\x04",),
-    "ods": (b"PK\x03\x04",),
-    "doc": (b"\xd0\xcf\x11\xe0",),
-    "xls": (b"\xd0\xcf\x11\xe0",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "png": (b"\x89PNG",),
-}
-
-
-def file_problem(name: str, size: int, head: bytes) -> str | None:
-    """Why a report file is refused, or None: at most 20 MB, and a document, spreadsheet, PDF or
-    picture whose first bytes match its extension (a renamed program is refused)."""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in SIGNATURES:
-        return _("Send a PDF, Word, Excel, OpenDocument file or a JPG/PNG picture.")
-    if size > MAX_FILE_BYTES:
-        return _("The file is larger than %(mb)s MB.") % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
-    if not any(head.startswith(signature) for signature in SIGNATURES[extension]):
-        return _("The file's content is not a .%(ext)s file.") % {"ext": extension}
-    return None
 
 
 # ----------------------------------------------------------------------------------- templates

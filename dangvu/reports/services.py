@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from dangvu.core import bulk, notifications, periods
 from dangvu.core.audit import save_audited, soft_delete, update_versioned
+from dangvu.core.files import check_upload, stored_name
 from dangvu.organization import selectors as org_selectors
 from dangvu.organization.choices import CELL_KINDS
 from dangvu.organization.models import Organization
@@ -200,11 +201,7 @@ def submit(
         raise ValidationError(errors)
     previous = submission.versions.order_by("-number").first()
     if file is not None:
-        head = file.read(8)
-        file.seek(0)
-        problem = rules.file_problem(file.name or "", file.size or 0, head)
-        if problem:
-            raise ValidationError({"file": problem})
+        check_upload(file, "file")
     if request.requires_file and file is None and not (previous and previous.file):
         raise ValidationError({"file": _("Attach the report's file.")})
     version = SubmissionVersion(
@@ -216,7 +213,7 @@ def submit(
         note=note.strip(),
     )
     if file is not None:
-        version.file_name = (file.name or "")[:255]
+        version.file_name = stored_name(file)
         version.file.save(file.name or "file", file, save=False)
     elif previous and previous.file:
         version.file, version.file_name = previous.file.name, previous.file_name

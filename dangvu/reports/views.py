@@ -15,11 +15,11 @@ from django.views.decorators.http import require_POST
 from dangvu.core import periods
 from dangvu.core.access import MANAGE, RECORDS
 from dangvu.core.audit import StaleVersionError, history_entries
-from dangvu.core.forms import add_refusal
+from dangvu.core.files import file_response
+from dangvu.core.forms import VersionOnlyForm, add_refusal
 from dangvu.core.import_views import xlsx_response
 from dangvu.core.spreadsheets import write_table
 from dangvu.organization import selectors as org_selectors
-from dangvu.organization.forms import VersionOnlyForm
 
 from . import rules, selectors, services
 from .choices import State
@@ -339,10 +339,4 @@ def submission_return(request: HttpRequest, pk: int) -> HttpResponse:
 def version_file(request: HttpRequest, pk: int) -> FileResponse:
     """A sent file, to whoever sees the cell; never by a guessable public URL."""
     version = selectors.version_get(request.scope, pk)
-    if not version.file:
-        raise Http404
-    try:
-        handle = version.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=version.file_name or "bao-cao")
+    return file_response(version.file, version.file_name, "bao-cao")

@@ -1,18 +1,17 @@
 """What both imports share: the columns, reading a level or a score, finding a member, the run."""
 
-import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import IO, Any
+from typing import Any
 
-from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangvu.core import imports, spreadsheets
-from dangvu.core.imports import Column, Report, Row
+from dangvu.core.imports import Column, Row
+from dangvu.core.imports import run as run  # the shared import run, for past and proposals
 from dangvu.core.vietnamese import fold
 from dangvu.members.models import Member
 from dangvu.organization.models import Organization
@@ -89,17 +88,9 @@ SHORT_FORMS = {
 # --------------------------------------------------------------------------------- cell values
 
 
-@functools.cache
 def level_forms() -> dict[str, str]:
-    forms = {}
-    for level in Level:
-        forms[fold(level.value)] = level.value
-        for language in ("vi", "en"):
-            with translation.override(language):
-                forms[fold(str(level.label))] = level.value
-        for short in SHORT_FORMS[level]:
-            forms[fold(short)] = level.value
-    return forms
+    """Every spelling of a level read on import: its code, its labels and the short forms."""
+    return imports.choice_forms(tuple(Level.choices), tuple(SHORT_FORMS.items()))
 
 
 def level_of(raw: str) -> str:
@@ -196,22 +187,6 @@ class Finder:
             row.refuse(header, _("Several members match: give the Party card number."))
             return None
         return found[0]
-
-
-def run(data: IO[bytes] | str, columns: Sequence[Column], dry_run: bool, write) -> Report:
-    """Read and check the whole file and write it in one transaction: rolled back when anything is
-    wrong, when a duplicate says stop, or for a preview (dry run)."""
-    report = Report()
-    try:
-        with transaction.atomic():
-            rows = list(imports.read(data, columns))
-            report.rows = len(rows)
-            write(rows, report)
-            if dry_run or not report.ok:
-                raise imports.Refused
-    except imports.Refused:
-        pass
-    return report
 
 
 def template(title: str, columns: Sequence[Column], rows: list[dict]) -> bytes:

@@ -2,18 +2,13 @@
 and sessions made through the services as users would. Dates are relative to today (there is no
 time freezing)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
-from django.utils import timezone
-
+from dangvu.core.periods import today
 from dangvu.meetings import services
 from dangvu.meetings.choices import Attendance, DocumentKind, SessionKind
 from dangvu.meetings.models import Session, StudyDocument
 from dangvu.testing import make_member
-
-
-def today() -> date:
-    return timezone.localdate()
 
 
 def members_of(world, cell, count: int, prefix: str = "Đảng viên"):

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from dangvu.core.metrics import percent
 from dangvu.meetings import rules
 from dangvu.meetings.choices import Attendance, Invitees, SessionKind
 from dangvu.meetings.rules import Meeting, Presence
@@ -37,13 +38,21 @@ def test_every_kind_has_its_invitees():
 # ------------------------------------------------------------------------------------------- study
 
 
-def test_a_member_owes_a_document_when_active_not_exempt_and_in_scope_the_day_it_was_set():
-    assert rules.required_to_study(active=True, exempt=False, in_scope=True)
+def test_a_member_of_its_scope_owes_a_document_when_active_and_not_exempt_the_day_it_was_set():
+    assert rules.required_to_study(active=True, exempt=False)
     # Admitted after the document was set: not active that day, owes nothing for it.
-    assert not rules.required_to_study(active=False, exempt=False, in_scope=True)
+    assert not rules.required_to_study(active=False, exempt=False)
     # Exempt on that day (even if the exemption ends later in the year): owes nothing.
-    assert not rules.required_to_study(active=True, exempt=True, in_scope=True)
-    assert not rules.required_to_study(active=True, exempt=False, in_scope=False)
+    assert not rules.required_to_study(active=True, exempt=True)
+
+
+def test_a_membership_covers_its_first_day_not_its_last_and_an_exemption_both():
+    start, end = date(2026, 3, 1), date(2026, 6, 1)
+    assert rules.in_span(start, start, end) and not rules.in_span(end, start, end)
+    assert not rules.in_span(date(2026, 2, 28), start, end) and rules.in_span(date(2030, 1, 1), start, None)
+    assert rules.exempt_during(start, start, end) and rules.exempt_during(end, start, end)
+    assert not rules.exempt_during(date(2026, 6, 2), start, end)
+    assert rules.exempt_during(date(2030, 1, 1), start, None)
 
 
 def test_studied_means_present_at_a_study_or_catch_up_session_by_the_as_of_date():
@@ -113,6 +122,10 @@ def test_thematic_meetings_at_least_quarterly_by_default():
     assert rules.thematic_quarters_missing(meetings, 2026, date(2026, 9, 30)) == [2, 3]
     assert rules.thematic_quarters_missing(meetings, 2026, date(2026, 9, 29)) == [2]
     assert rules.thematic_quarters_missing(meetings, 2026, date(2026, 12, 31), every_months=6) == [2]
+    # A cell founded on 1/11 owes no thematic meeting for the fourth quarter; one dissolved on
+    # 15/5 owes none for the second.
+    assert rules.thematic_quarters_missing([], 2026, date(2026, 12, 31), active_from=date(2026, 11, 1)) == []
+    assert rules.thematic_quarters_missing([], 2026, date(2026, 12, 31), active_to=date(2026, 5, 15)) == [1]
     with pytest.raises(ValueError):
         rules.thematic_quarters_missing(meetings, 2026, date(2026, 12, 31), every_months=5)
 
@@ -152,3 +165,39 @@ def test_an_exempt_invitee_counts_only_if_present_and_excused_is_not_present():
     assert rules.conference_counts(P, exempt=True) == (1, 1)
     assert rules.conference_counts(E, exempt=True) == (0, 0)
     assert rules.attendance_rate([(P, False), (E, False), (P, True), (U, True)]) == (2, 3)
+
+
+# ------------------------------------------------------------------------------ attendance counts
+
+
+def test_attendance_counts_tell_present_excused_unexcused_and_not_yet_marked():
+    counts = rules.AttendanceCounts.of([P, P, E, U, "", None, P])
+    assert counts == rules.AttendanceCounts(present=3, excused=1, unexcused=1, unmarked=2)
+    assert (counts.marked, counts.total) == (5, 7)
+    assert rules.AttendanceCounts.of([]).total == 0
+
+
+def test_whole_percentages_round_half_up_and_none_without_a_denominator():
+    # Python's round() would give 0, 2 and 62 (to even); the pages round half-up like the figures.
+    assert [percent(1, 200), percent(5, 200), percent(125, 200)] == [1, 3, 63]
+    assert percent(2, 3) == 67
+    assert percent(0, 0) is None
+    assert percent(3, 3) == 100
+
+
+def test_session_kinds_of_a_cell_and_of_a_committee():
+    assert SessionKind.REGULAR in rules.kinds_for(True) and SessionKind.CONFERENCE not in rules.kinds_for(
+        True
+    )
+    assert SessionKind.CONFERENCE in rules.kinds_for(False) and SessionKind.REGULAR not in rules.kinds_for(
+        False
+    )
+    assert set(rules.kinds_for(True)) | set(rules.kinds_for(False)) == set(SessionKind.values)
+
+
+def test_month_arithmetic_across_the_new_year():
+    assert rules.previous_month(date(2026, 1, 15)) == (2025, 12)
+    assert rules.previous_month(date(2026, 3, 1)) == (2026, 2)
+    assert rules.last_day(2028, 2) == date(2028, 2, 29) and rules.last_day(2026, 12) == date(2026, 12, 31)
+    assert [rules.period_months(n, 3) for n in (1, 2, 4)] == [(1, 3), (4, 6), (10, 12)]
+    assert rules.period_months(1, 12) == (1, 12)

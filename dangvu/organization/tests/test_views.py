@@ -83,9 +83,10 @@ def test_home_opens_the_users_organisation(world, as_user, persona, target):
     assert response.status_code == 302 and response["Location"] == target
 
 
-def test_home_opens_a_members_own_record(world, as_user):
+def test_home_opens_a_members_own_page(world, as_user):
+    """A member with no role lands on their own page (meetings, study, their record)."""
     response = as_user(world.member_a).get(reverse("home"))
-    assert response["Location"] == reverse("organization:person", args=[world.member_a_person.pk])
+    assert response["Location"] == reverse("meetings:mine")
 
 
 def test_home_tells_a_user_without_role_whom_to_ask(world, as_user):
