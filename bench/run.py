@@ -67,8 +67,17 @@ def _page_figures() -> None:
         ("member list searched without accents", "/to-chuc/DU-VUSTA/dang-vien/?q=nguyen+thi"),
         ("reports page of the root (what 59 cells owe, 8 requests)", "/to-chuc/DU-VUSTA/bao-cao/"),
         ("a cell's page as its secretary sees it", "/to-chuc/CB-02/"),
+        ("sessions of the root this year, first page", "/to-chuc/DU-VUSTA/sinh-hoat/"),
+        ("documents to study of the root, with who studied", "/to-chuc/DU-VUSTA/hoc-tap/"),
+        ("the cells' year of meetings (59 cells)", "/to-chuc/DU-VUSTA/sinh-hoat/tong-hop/"),
     ):
         _measure(client, connection, label, url)
+    from dangvu.meetings.models import Session
+
+    latest = Session.objects.filter(organization__code="CB-02", kind="regular", state="held").first()
+    _measure(client, connection, "a cell meeting's attendance sheet", f"/sinh-hoat/{latest.pk}/diem-danh/")
+    client.force_login(User.objects.get(username="dangvien.cb02"))
+    _measure(client, connection, "a member's own page (their sessions, study, attendance)", "/cua-toi/")
 
 
 def _measure(client, connection, label: str, url: str) -> None:

@@ -17,25 +17,18 @@
 Each key costs at most two queries, whatever the size of the subtree.
 """
 
-from collections import defaultdict
-
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.core import metrics
 from dangvu.core.metrics import MetricContext
-from dangvu.members.metrics import _attributed_in_subtree
 from dangvu.members.selectors import exempt_on
 from dangvu.organization.metrics import cells_active_in_year, committee_seats_in_year
 
 from . import rules
 from .choices import Attendance, SessionKind, SessionState
-from .models import Invitation, Session, StudyDocument, StudyObligation
-from .selectors import studied_pairs
-
-# Beyond this many people, studied_pairs reads every presence for the documents rather than an IN
-# list of people (SQLite caps the parameters of a statement).
-_PEOPLE_IN_LIST = 2000
+from .models import Invitation, Session, StudyDocument
+from .selectors import study_of_members
 
 
 def _documents_of_year(ctx: MetricContext):
@@ -58,23 +51,10 @@ def study_documents(ctx: MetricContext) -> dict:
 )
 def study_members_studied_pct(ctx: MetricContext) -> dict:
     """Members attributed to the subtree who owe a document of the year; of them, those who
-    studied every one. Two queries."""
-    in_subtree, attributed_path = _attributed_in_subtree(ctx)
-    owed: dict[int, set[int]] = defaultdict(set)  # person → documents
-    for person_id, document_id in (
-        StudyObligation.objects.filter(document__in=_documents_of_year(ctx), member__deleted_at__isnull=True)
-        .annotate(attributed_path=attributed_path)
-        .filter(in_subtree)
-        .values_list("member__person_id", "document_id")
-    ):
-        owed[person_id].add(document_id)
-    if not owed:
-        return metrics.ratio(0, 0)
-    documents = {d for found in owed.values() for d in found}
-    people = list(owed) if len(owed) <= _PEOPLE_IN_LIST else None
-    done = studied_pairs(people, documents, ctx.as_of)
-    studied = sum(1 for person, found in owed.items() if all((person, d) in done for d in found))
-    return metrics.ratio(studied, len(owed))
+    studied every one (selectors.study_of_members, which the cells' pages add up from). Three
+    queries."""
+    found = study_of_members(ctx.root_path, ctx.year.number, ctx.as_of).values()
+    return metrics.ratio(sum(1 for study in found if study.studied_all), len(found))
 
 
 @metrics.register(

@@ -2,8 +2,8 @@
 
 For a cell: this year's months held and missing, the next planned session, the members flagged for
 3 months of unexcused absence, and what its members have still to study. For a committee: the same
-counted over its cells. Links to the sessions, the documents and the summary. Eight queries at most,
-whatever the number of cells."""
+counted over its cells (its study is the page's figure study.members_studied_pct). Links to the
+sessions, the documents and the summary. A bounded number of queries, whatever the number of cells."""
 
 from dataclasses import dataclass
 
@@ -58,19 +58,20 @@ def meetings_panel(request, organization, nodes) -> Panel | None:
     today = periods.today()
     cells = _active_cells(nodes, today.year)
     cell_years = selectors.cells_years(cells, today.year, today)
-    study = selectors.study_per_cell(cells, today.year, today)
     totals = Totals(cells=len(cells))
     for cell_year in cell_years:
-        cell_study = study[cell_year.cell.pk]
         totals.months_due += len(cell_year.months_due)
         totals.months_held += len(set(cell_year.months_due) & cell_year.months_held)
         totals.cells_missing += bool(cell_year.months_missing)
         totals.thematic_missing += len(cell_year.thematic_missing)
         totals.flagged += len(cell_year.flagged)
-        totals.owed += cell_study.owed
-        totals.studied += cell_study.studied
-        totals.pending += cell_study.pending
     own = cell_years[0] if organization.is_cell and cell_years else None
+    # A cell's own study; a committee's is the figure study.members_studied_pct its page shows
+    # already (reading it twice would double the page's cost).
+    study = selectors.study_per_cell([own.cell], today.year, today) if own else {}
+    if own:
+        cell_study = study[own.cell.pk]
+        totals.owed, totals.studied, totals.pending = cell_study.owed, cell_study.studied, cell_study.pending
     return Panel(
         "meetings/_panel.html",
         {

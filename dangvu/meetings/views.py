@@ -8,6 +8,7 @@ inspection) reads; anyone else, a plain member included, gets 404 (members use t
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,6 +40,9 @@ from .models import Session
 # ------------------------------------------------------------------------------------- the list
 
 
+PAGE_SIZE = 50  # a committee's year has hundreds of sessions: its cells meet every month
+
+
 @login_required
 def session_list(request: HttpRequest, code: str) -> HttpResponse:
     """The sessions organised by the organisation or under it, in a year, of a kind."""
@@ -47,11 +51,16 @@ def session_list(request: HttpRequest, code: str) -> HttpResponse:
     year = periods.year_param(request.GET.get("nam"))
     kind = form.cleaned_data["loai"] if form.is_valid() else ""
     sessions = selectors.sessions_in(request.scope, org, year=year, kind=kind)
+    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("trang"))
+    others = request.GET.copy()
+    others.pop("trang", None)
     context = {
         "org": org,
         "form": form,
         "year": year,
-        "sessions": sessions,
+        "sessions": page.object_list,
+        "page": page,
+        "keep": f"{others.urlencode()}&" if others else "",
         "can_organise": selectors.can_organise(request.scope, org),
     }
     template = "meetings/_session_table.html" if request.htmx else "meetings/session_list.html"

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from dangvu.core import metrics
 from dangvu.core.metrics import MetricContext
 from dangvu.core.periods import Year
+from dangvu.meetings import selectors
 from dangvu.meetings.choices import Attendance, Invitees, SessionKind
 from dangvu.members import services as member_services
 from dangvu.members.choices import EventKind
@@ -209,13 +210,36 @@ def test_a_member_who_moved_counts_at_the_new_cell_and_owes_what_was_set_where_t
     assert _value("study.members_studied_pct", world.cell_a) == 100.0
 
 
+def test_the_cells_study_adds_up_to_the_organisations_figure(world, study):
+    """The summary's per-cell study (selectors.study_per_cell) counts each member where the figure
+    does: b1, who owes cell B's document and moved to cell A, counts at A only."""
+    day, b1 = study["day"], study["b1"]
+    set_document(world, organization=world.cell_b, set_on=study["set_on"], study_by=_end_of_year(), title="B")
+    member_services.event_add(
+        actor=world.admin,
+        member=b1,
+        kind=EventKind.CELL_TRANSFER,
+        date=day - timedelta(days=15),
+        cell=world.cell_a,
+    )
+    _study_session(
+        world, [study["document"]], day - timedelta(days=10), {study["a2"].person_id: Attendance.EXCUSED}
+    )
+    cells = selectors.cells_under(world.root, day.year)
+    per_cell = selectors.study_per_cell(cells, day.year, day)
+    figure = _figure("study.members_studied_pct", world.root)
+    assert sum(c.owed for c in per_cell.values()) == figure["denominator"] == 3
+    assert sum(c.studied for c in per_cell.values()) == figure["numerator"] == 1
+    assert (per_cell[world.cell_a.pk].owed, per_cell[world.cell_b.pk].owed) == (3, 0)
+
+
 def test_the_study_figure_costs_a_fixed_number_of_queries(world, study, django_assert_max_num_queries):
     _study_session(world, [study["document"]], study["day"] - timedelta(days=10), {})
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         _figure("study.members_studied_pct", world.root)
     members_of(world, world.cell_c, 5)
     set_document(world, set_on=study["day"], study_by=_end_of_year(), title="Thêm một văn bản")
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         _figure("study.members_studied_pct", world.root)
 
 

@@ -218,6 +218,19 @@ def test_studied_pairs_count_presence_at_held_study_sessions_by_the_as_of_date(w
     assert selectors.studied_pairs(None, [document.pk], today() - timedelta(days=4)) == set()
 
 
+def test_studied_pairs_give_the_same_answer_for_a_long_list_of_people(world, monkeypatch):
+    """Past a number of people the presences are read for the documents and filtered in Python
+    (a long IN list is slower): the answer is the same."""
+    a, b = members_of(world, world.cell_a, 2)
+    (other,) = members_of(world, world.cell_b, 1)
+    document = set_document(world, set_on=today() - timedelta(days=10))
+    mark_all(world, make_session(world, world.root, SessionKind.STUDY, documents=[document]))
+    short = selectors.studied_pairs([a.person_id, b.person_id], [document.pk], today())
+    monkeypatch.setattr(selectors, "_PEOPLE_IN_QUERY", 1)
+    assert selectors.studied_pairs([a.person_id, b.person_id], [document.pk], today()) == short
+    assert short == {(a.person_id, document.pk), (b.person_id, document.pk)}  # not `other`
+
+
 def test_still_owing_is_who_owes_and_has_not_studied_among_the_active_members_under(world):
     a = members_of(world, world.cell_a, 2)
     b = members_of(world, world.cell_b, 1)[0]

@@ -651,3 +651,19 @@ def test_a_refused_minutes_file_says_why_and_saves_nothing(world, cells, as_user
     assert STALE in stale.content.decode()
     session.refresh_from_db()
     assert session.chair == ""
+
+
+def test_the_list_shows_fifty_sessions_a_page_and_keeps_its_filters(world, as_user):
+    """A committee's year has hundreds of sessions (every cell meets monthly): the list pages them,
+    and the next page keeps the year and the kind chosen."""
+    day = today().replace(day=1)
+    for n in range(51):
+        make_session(world, world.cell_a, SessionKind.REGULAR, held_on=day - timedelta(days=n % 28))
+    make_session(world, world.root, SessionKind.CONFERENCE, held_on=day)
+    client = as_user(world.office)
+    url = reverse("meetings:sessions", args=["DU"])
+    first = client.get(url, {"nam": day.year, "loai": SessionKind.REGULAR}).content.decode()
+    assert first.count('class="status status-session-') == 50
+    assert f"?nam={day.year}&amp;loai=regular&amp;trang=2" in first
+    second = client.get(url, {"nam": day.year, "loai": SessionKind.REGULAR, "trang": 2}).content.decode()
+    assert second.count('class="status status-session-') == 1
