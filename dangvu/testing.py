@@ -156,8 +156,8 @@ def shipped_work_calendar():
 
 
 def member_of_persona(world: World, person: Person, cell: Organization):
-    """Make a persona's person (e.g. world.member_a_person) a member of `cell` since 2010, through
-    the members' services (admitted 01/03/2010, ceremony 20/03/2010)."""
+    """Make a persona's person (e.g. world.member_a_person) an official member of `cell` since 2010,
+    through the members' services (admitted 01/03/2010, ceremony 20/03/2010, recognised 25/03/2011)."""
     from dangvu.members import services as member_services
     from dangvu.members.choices import EventKind
     from dangvu.members.models import Member
@@ -170,6 +170,7 @@ def member_of_persona(world: World, person: Person, cell: Organization):
         events=[
             {"kind": EventKind.ADMISSION_DECISION, "date": date(2010, 3, 1), "cell": cell},
             {"kind": EventKind.CEREMONY, "date": date(2010, 3, 20), "cell": cell},
+            {"kind": EventKind.RECOGNITION, "date": date(2011, 3, 25), "cell": cell},
         ],
     )
     return member

@@ -17,11 +17,10 @@ from dangvu.classification.models import MemberRating
 from dangvu.core.access import MANAGE, RECORDS, VIEW, scope_for
 from dangvu.members import services as member_services
 from dangvu.members.choices import EventKind
-from dangvu.testing import make_member
+from dangvu.testing import make_member, member_of_persona
 
 from .test_services import (
     decide,
-    member_of_persona,
     members,
     open_campaign,
     propose,

@@ -21,13 +21,13 @@ from django.utils import timezone
 from dangvu.classification import rules, selectors, services
 from dangvu.classification.choices import CapBase, CountFrom, Exclusion, Grouping, Level, Stage
 from dangvu.classification.models import Campaign, CellRating, MemberRating
-from dangvu.core.audit import StaleVersionError, save_audited
+from dangvu.core.audit import StaleVersionError
 from dangvu.core.models import Notification
 from dangvu.members import services as member_services
 from dangvu.members.choices import DisciplineForm, EventKind
 from dangvu.members.models import Member
 from dangvu.members.rules import add_months
-from dangvu.testing import make_member
+from dangvu.testing import make_member, member_of_persona
 
 pytestmark = pytest.mark.django_db
 
@@ -71,22 +71,6 @@ def open_campaign(world, *, year: int | None = None, notify: bool = False, **set
 
 def members(world, cell, count: int, prefix: str = "Đảng Viên") -> list[Member]:
     return [make_member(world.admin, cell, f"{prefix} {cell.code} {i:02d}") for i in range(count)]
-
-
-def member_of_persona(world, person, cell) -> Member:
-    """Make a persona with a login a member of `cell`, admitted in 2010."""
-    member = Member(person=person)
-    save_audited(member, actor=world.admin)
-    member_services.member_history_record(
-        actor=world.admin,
-        member=member,
-        events=[
-            {"kind": EventKind.ADMISSION_DECISION, "date": date(2010, 3, 1), "cell": cell},
-            {"kind": EventKind.CEREMONY, "date": date(2010, 3, 20), "cell": cell},
-            {"kind": EventKind.RECOGNITION, "date": date(2011, 3, 25), "cell": cell},
-        ],
-    )
-    return member
 
 
 def rating_of(campaign: Campaign, member: Member) -> MemberRating | None:

@@ -3,21 +3,18 @@
 
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dangvu.core.audit import save_audited
 from dangvu.core.services import api_token_create
 from dangvu.meetings import services
 from dangvu.meetings.choices import Attendance, Reply, SessionKind
 from dangvu.meetings.models import Invitation, Session, StudyDocument
-from dangvu.members import services as member_services
-from dangvu.members.choices import EventKind
 from dangvu.members.models import Member
-from dangvu.testing import make_member, make_seat
+from dangvu.testing import make_member, make_seat, member_of_persona
 
 from .factories import make_session, mark_all, members_of, set_document, today
 
@@ -41,22 +38,6 @@ def _send(client, method, path, body, headers):
     return getattr(client, method)(path, **kwargs)
 
 
-def _member_for(world, person, cell) -> Member:
-    """Make a persona's person a real member of `cell`, admitted in 2010."""
-    member = Member(person=person)
-    save_audited(member, actor=world.admin)
-    member_services.member_history_record(
-        actor=world.admin,
-        member=member,
-        events=[
-            {"kind": EventKind.ADMISSION_DECISION, "date": date(2010, 3, 1), "cell": cell},
-            {"kind": EventKind.CEREMONY, "date": date(2010, 3, 20), "cell": cell},
-            {"kind": EventKind.RECOGNITION, "date": date(2011, 3, 25), "cell": cell},
-        ],
-    )
-    return member
-
-
 @dataclass
 class Year:
     """member_a is a member of CB-A with two others; CB-B has one member. The committee set a
@@ -72,7 +53,7 @@ class Year:
 
 
 def _year(world) -> Year:
-    own = _member_for(world, world.member_a_person, world.cell_a)
+    own = member_of_persona(world, world.member_a_person, world.cell_a)
     make_member(world.admin, world.cell_a, "Trần Thị Bình")
     make_member(world.admin, world.cell_a, "Nguyễn Văn An")
     make_member(world.admin, world.cell_b, "Phạm Văn Dũng")
@@ -359,7 +340,7 @@ def test_a_member_answers_their_own_invitations(world, client):
 
 
 def test_the_lists_cost_the_same_queries_for_one_and_many(world, client):
-    _member_for(world, world.member_a_person, world.cell_a)
+    member_of_persona(world, world.member_a_person, world.cell_a)
     headers, mine = _headers(world.office), _headers(world.member_a)
     paths = [
         (f"{API}/sessions?org=DU&page_size=100", headers),

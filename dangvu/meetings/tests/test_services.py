@@ -12,7 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dangvu.core.audit import StaleVersionError, save_audited
+from dangvu.core.audit import StaleVersionError
 from dangvu.core.models import Notification
 from dangvu.meetings import rules, selectors, services
 from dangvu.meetings.choices import Attendance, DocumentKind, Invitees, Reply, SessionKind, SessionState
@@ -22,27 +22,11 @@ from dangvu.members import services as member_services
 from dangvu.members.choices import EventKind
 from dangvu.members.models import Member, MemberEvent
 from dangvu.organization.choices import SeatRole
-from dangvu.testing import make_member, make_person, make_seat
+from dangvu.testing import make_member, make_person, make_seat, member_of_persona
 
 pytestmark = pytest.mark.django_db
 
 # ------------------------------------------------------------------------------------- builders
-
-
-def member_of_persona(world, person, cell) -> Member:
-    """Make a persona with a login a member of `cell`, admitted in 2010."""
-    member = Member(person=person)
-    save_audited(member, actor=world.admin)
-    member_services.member_history_record(
-        actor=world.admin,
-        member=member,
-        events=[
-            {"kind": EventKind.ADMISSION_DECISION, "date": date(2010, 3, 1), "cell": cell},
-            {"kind": EventKind.CEREMONY, "date": date(2010, 3, 20), "cell": cell},
-            {"kind": EventKind.RECOGNITION, "date": date(2011, 3, 25), "cell": cell},
-        ],
-    )
-    return member
 
 
 def admitted_on(world, cell, name: str, ceremony: date) -> Member:
