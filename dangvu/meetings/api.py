@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from dangvu.core import periods
-from dangvu.core.access import RECORDS, VIEW
+from dangvu.core.access import RECORDS, VIEW, Scope
 from dangvu.core.api_errors import ERRORS, ErrorOut, refused
 from dangvu.core.api_pagination import Pages
 from dangvu.core.audit import StaleVersionError
@@ -82,9 +82,13 @@ def session_list(request, filters: Query[SessionFilters]):
     return sessions.prefetch_related("documents")  # latest first: sessions_in's order
 
 
-def _detail(session: Session) -> Session:
-    """The session with its invitees and counts, as the API shows it: three queries."""
+def _detail(session: Session, scope: Scope) -> Session:
+    """The session with its invitees and counts, as the API shows it: three queries. The reasons
+    given (often health) go only to those who organise it, as on the page."""
     session.invitations_list = selectors.invitations_of(session)
+    if not selectors.can_organise(scope, session.organization):
+        for invitation in session.invitations_list:  # read-only copies: never saved
+            invitation.reply_reason = invitation.reason = ""
     counts = rules.AttendanceCounts.of(i.attendance for i in session.invitations_list)
     session.invited, session.present, session.marked = counts.total, counts.present, counts.marked
     return session
@@ -92,7 +96,7 @@ def _detail(session: Session) -> Session:
 
 @router.get("/meetings/sessions/{session_id}", response={200: SessionDetailOut, 404: ErrorOut})
 def session_read(request, session_id: int):
-    return _detail(selectors.session_get(request.scope, session_id))
+    return _detail(selectors.session_get(request.scope, session_id), request.scope)
 
 
 @router.post("/meetings/sessions", response={201: SessionDetailOut, **ERRORS})
@@ -122,7 +126,7 @@ def session_create(request, payload: SessionIn):
         )
     except ValidationError as exc:
         return refused(exc)
-    return Status(201, _detail(selectors.session_get(request.scope, session.pk)))
+    return Status(201, _detail(selectors.session_get(request.scope, session.pk), request.scope))
 
 
 def _unknown_documents(ids: set[int]) -> str:
@@ -141,7 +145,7 @@ def attendance_mark(request, session_id: int, payload: AttendanceIn):
         )
     except (ValidationError, StaleVersionError) as exc:
         return refused(exc)
-    return _detail(selectors.session_get(request.scope, session.pk))
+    return _detail(selectors.session_get(request.scope, session.pk), request.scope)
 
 
 # --------------------------------------------------------------------------- the member's own

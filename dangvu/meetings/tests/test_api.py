@@ -163,6 +163,10 @@ def test_the_session_shows_its_invitees_in_name_order_with_their_replies_and_mar
         "reason": "ốm",
         "version": mine["version"],
     }
+    # A reader (the leader) sees the marks, not the reasons given (often health), as on the page.
+    read = client.get(f"{API}/sessions/{year.session_a.pk}", headers=_headers(world.leader)).json()
+    theirs = next(i for i in read["invitations"] if i["person_id"] == world.member_a_person.pk)
+    assert (theirs["attendance"], theirs["reason"], theirs["reply_reason"]) == ("excused", "", "")
     study = client.get(f"{API}/sessions/{year.study.pk}", headers=_headers(world.leader)).json()
     assert study["documents"] == [{"id": year.document.pk, "number": "01-NQ/TW", "title": "Nghị quyết số 1"}]
     assert study["invited"] == 4
