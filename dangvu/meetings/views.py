@@ -291,8 +291,12 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
                     expected_version=form.cleaned_data["version"],
                 )
             except StaleVersionError as exc:
-                messages.error(request, str(exc))
-                return redirect("meetings:attendance", pk=session.pk)
+                if not _already_so(invitations, marks):
+                    messages.error(request, str(exc))
+                    return redirect("meetings:attendance", pk=session.pk)
+                # A second tap on Save sent the same sheet: it is saved, say so.
+                messages.success(request, _attendance_saved(marks))
+                return redirect(session)
             except ValidationError as exc:
                 problems = exc.messages
             else:
@@ -308,6 +312,12 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         "too_early": session.held_on > periods.today(),
     }
     return render(request, "meetings/attendance.html", context, status=status)
+
+
+def _already_so(invitations, marks: list[services.Mark]) -> bool:
+    """Whether the marks are those recorded now (read before the refused save)."""
+    recorded = {i.pk: i.attendance for i in invitations}
+    return bool(marks) and all(recorded.get(m.invitation_id) == m.attendance for m in marks)
 
 
 def _attendance_saved(marks: list[services.Mark]) -> str:

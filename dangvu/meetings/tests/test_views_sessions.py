@@ -546,6 +546,20 @@ def test_a_stale_sheet_is_refused(world, cells, as_user):
     assert set(session.invitations.values_list("attendance", flat=True)) == {Attendance.PRESENT}
 
 
+def test_a_second_tap_on_save_sends_the_same_sheet_and_is_told_it_is_saved(world, cells, as_user):
+    session = cells["a"]
+    client = as_user(world.secretary_a)
+    url = reverse("meetings:attendance", args=[session.pk])
+    sheet = _sheet(session, {_invitation(session, cells["members_a"][0]): (Attendance.UNEXCUSED, "")})
+    assert client.post(url, sheet).status_code == 302
+    again = client.post(url, sheet, follow=True)  # the same form, read at the same version
+    assert again.redirect_chain[-1][0] == session.get_absolute_url()
+    assert STALE not in again.content.decode()
+    assert sorted(session.invitations.values_list("attendance", flat=True)) == sorted(
+        [Attendance.UNEXCUSED] + [Attendance.PRESENT] * (session.invitations.count() - 1)
+    )
+
+
 def test_the_sheet_waits_for_the_day_of_the_session(world, cells, as_user):
     coming = make_session(world, world.cell_a, held_on=today() + timedelta(days=3))
     client = as_user(world.secretary_a)
