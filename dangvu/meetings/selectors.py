@@ -12,8 +12,9 @@ from dangvu.core.access import RECORDS, VIEW, Scope
 from dangvu.core.periods import Year
 from dangvu.members.models import Member, MembershipPeriod
 from dangvu.members.selectors import covering
-from dangvu.organization.models import Organization, Person
-from dangvu.organization.selectors import ancestor_paths, cells_active
+from dangvu.organization.choices import COMMITTEE_ROLES
+from dangvu.organization.models import CommitteeSeat, Organization, Person
+from dangvu.organization.selectors import ancestor_paths, cells_active, current_seat_q, people_in
 
 from . import rules
 from .choices import CELL_MEETING_KINDS, STUDY_KINDS, Attendance, SessionState
@@ -115,6 +116,29 @@ def session_get(scope: Scope, pk: int, action: str = VIEW) -> Session:
 def invitations_of(session: Session) -> list[Invitation]:
     """The invitees, sorted by given name (the person's sort key): one query."""
     return list(session.invitations.select_related("person").order_by("person__sort_key", "pk"))
+
+
+def followers_q(organization: Organization, on: date) -> Q:
+    """People holding a seat, on `on`, on a committee above a cell: the committee member who follows
+    the cell attends its meetings (rules.md §5.1, HD 42). Nobody for a committee."""
+    if not organization.is_cell:
+        return Q(pk__in=[])
+    above = [path for path in ancestor_paths(organization.path) if path != organization.path]
+    seats = CommitteeSeat.objects.filter(
+        current_seat_q(on), organization__path__in=above, role__in=COMMITTEE_ROLES
+    ).values("person_id")
+    return Q(pk__in=seats)
+
+
+def invitable_people(scope: Scope, organization: Organization, on: date) -> QuerySet[Person]:
+    """Whom an organiser may invite by hand from the pages: the people of its subtree the user sees
+    and, for a cell, the committee members above it who follow it. One query when evaluated."""
+    seen = people_in(scope, organization).values("pk")
+    return (
+        Person.objects.filter(Q(pk__in=seen) | followers_q(organization, on))
+        .select_related("organization", "user")
+        .order_by("sort_key")
+    )
 
 
 def invitation_own(scope: Scope, pk: int) -> Invitation:

@@ -9,6 +9,7 @@ from datetime import date, time
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from dangvu.organization.models import CommitteeSeat, Organization, Person
 from . import rules
 from .choices import STUDY_KINDS, Attendance, Invitees, Reply, SessionKind, SessionState
 from .models import Invitation, MeetingSettings, Session, StudyDocument, StudyObligation
-from .selectors import still_owing
+from .selectors import followers_q, still_owing
 
 # ------------------------------------------------------------------------------------ documents
 
@@ -299,16 +300,13 @@ def _invite(session: Session, ruled: Iterable[int], *, actor, chosen: Iterable[i
 
 def _reachable(session: Session, person_ids: set[int]) -> set[int]:
     """Those of `person_ids` a session may invite by hand: the people of the organiser's subtree;
-    for a cell, those of its committee's subtree (the committee member who follows the cell, rules.md
-    §5.1, and a member of a sibling cell who attends here on a temporary transfer). An id that is no
-    one, or a deleted person, is not reachable."""
+    for a cell, those of its committee's subtree (a member of a sibling cell who attends here on a
+    temporary transfer) and the committee members above it who follow it (rules.md §5.1). An id that
+    is no one, or a deleted person, is not reachable."""
     org = session.organization
     root = org.parent.path if org.is_cell and org.parent_id else org.path
-    return set(
-        Person.objects.filter(pk__in=person_ids, organization__path__startswith=root).values_list(
-            "pk", flat=True
-        )
-    )
+    near = Q(organization__path__startswith=root) | followers_q(org, session.held_on)
+    return set(Person.objects.filter(near, pk__in=person_ids).values_list("pk", flat=True))
 
 
 @transaction.atomic

@@ -80,7 +80,7 @@ def session_create(request: HttpRequest, code: str) -> HttpResponse:
         initial=session_initial(org, kinds, documents, request.GET),
         organization=org,
         kinds=kinds,
-        people=org_selectors.people_in(request.scope, org),
+        people=selectors.invitable_people(request.scope, org, periods.today()),
         documents=documents,
     )
     status = 200
@@ -138,7 +138,7 @@ def _detail(request: HttpRequest, session: Session, *, status: int = 200, **form
     }
     if can_organise and open_:
         invited = {i.person_id for i in invitations}
-        people = org_selectors.people_in(scope, org).exclude(pk__in=invited)
+        people = selectors.invitable_people(scope, org, session.held_on).exclude(pk__in=invited)
         context["invite_form"] = forms.get("invite_form") or InviteForm(people=people)
         # An invitee not marked yet may be withdrawn (invited by mistake): services.invitation_remove.
         context["can_withdraw"] = True
@@ -221,7 +221,7 @@ def invitees_add(request: HttpRequest, pk: int) -> HttpResponse:
     session = selectors.session_get(request.scope, pk, RECORDS)
     if "wd-invitation" in request.POST:
         return _withdraw(request, session)
-    people = org_selectors.people_in(request.scope, session.organization)
+    people = selectors.invitable_people(request.scope, session.organization, session.held_on)
     form = InviteForm(request.POST, people=people)
     if form.is_valid():
         data = form.cleaned_data

@@ -17,8 +17,8 @@ from dangvu.meetings.choices import Attendance, Invitees, Reply, SessionKind, Se
 from dangvu.meetings.tests.factories import make_session, mark_all, members_of, set_document
 from dangvu.members import services as member_services
 from dangvu.members.choices import EventKind
-from dangvu.organization.choices import OrgKind
-from dangvu.testing import make_org
+from dangvu.organization.choices import OrgKind, SeatRole
+from dangvu.testing import make_org, make_seat
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +60,21 @@ def test_a_cell_may_invite_the_committee_member_who_follows_it(world):
     meeting = make_session(world, world.cell_a, held_on=today() + timedelta(days=2))
     leader_person = world.leader.person
     assert services.invitees_add(actor=world.secretary_a, session=meeting, person_ids=[leader_person.pk]) == 1
+
+
+def test_a_cell_may_invite_a_committee_member_who_follows_it_from_any_level_above(world, as_user):
+    """rules.md §5.1: the higher-level committee member following the cell attends its meeting,
+    even two levels up (cell C under the partial committee P under DU), and the secretary finds them
+    in the list although their record is kept above her reach."""
+    follower = world.leader.person
+    make_seat(world.admin, follower, world.root, SeatRole.COMMITTEE_MEMBER)
+    meeting = make_session(world, world.cell_c, held_on=today() + timedelta(days=2))
+    assert services.invitees_add(actor=world.office, session=meeting, person_ids=[follower.pk]) == 1
+    page = as_user(world.secretary_a).get(reverse("meetings:session_create", args=["CB-A"])).content.decode()
+    assert follower.full_name in page
+    stranger_seat = make_org(world.admin, "DU-3", OrgKind.GRASSROOTS_COMMITTEE, name="Đảng bộ ngoài")
+    outsider = members_of(world, make_org(world.admin, "CB-Y", parent=stranger_seat), 1)[0]
+    assert outsider.person.full_name not in page
 
 
 def test_a_deleted_person_cannot_be_invited(world):
