@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "dangvu.reports",
     "dangvu.classification",
     "dangvu.meetings",
+    "dangvu.programme",
     "dangvu.demo",
 ]
 

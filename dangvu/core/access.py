@@ -23,6 +23,7 @@ from .periods import today
 VIEW = "view"
 MANAGE = "manage"  # the office: create and change records, accounts and roles in the subtree
 RECORDS = "records"  # a cell's secretary and chi ủy: keep the member records of their cell
+INSPECT = "inspect"  # the inspection commission: carry out the inspection and supervision programme
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from . import names
 from .classification import build_classification
 from .meetings import build_meetings
 from .members import build_member
+from .programme import build_programme
 from .reports import build_reports
 
 ROOT_CODE = "DU-VUSTA"
@@ -254,4 +255,5 @@ BUILDERS = [
     refresh_statistics,
     build_classification,  # after the accounts: the office decides, the demo secretary records
     build_meetings,  # after the committees and accounts: the courses, conferences and invitations
+    build_programme,  # after the meetings: an action plan carries out one of their documents
 ]

@@ -9,17 +9,17 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from dangvu.core import access
-from dangvu.core.access import MANAGE, RECORDS, VIEW, Scope
+from dangvu.core.access import INSPECT, MANAGE, RECORDS, VIEW, Scope
 from dangvu.core.vietnamese import fold
 
 from . import rules
-from .choices import CELL_KINDS, COMMITTEE_ROLES, AccessRole, SeatRole
+from .choices import CELL_KINDS, COMMITTEE_ROLES, INSPECTION_ROLES, AccessRole, SeatRole
 from .models import CommitteeSeat, Organization, Person, RoleGrant
 
 GRANT_ACTIONS = {
     AccessRole.OFFICE: MANAGE,
     AccessRole.LEADER: VIEW,
-    AccessRole.INSPECTION: VIEW,
+    AccessRole.INSPECTION: INSPECT,  # reads the subtree, and carries out its programme
 }
 
 
@@ -34,8 +34,9 @@ def scope_source(user, on: date):
     """This app's part of a user's scope (core.access): granted roles and current seats.
 
     A seat gives read access to the organisation it sits on (a cell secretary sees their cell) for
-    as long as the term lasts, and a seat on a cell's committee lets its holder keep the cell's
-    member records; the office's grants give what they name.
+    as long as the term lasts, a seat on a cell's committee lets its holder keep the cell's member
+    records, and a seat on an inspection commission lets its holder carry out the programme of
+    inspection and supervision (INSPECT); the office's grants give what they name.
     """
     pairs: list[tuple[str, str]] = []
     if user.is_superuser:
@@ -54,6 +55,8 @@ def scope_source(user, on: date):
         pairs.append((VIEW, path))
         if kind in CELL_KINDS and role in COMMITTEE_ROLES:
             pairs.append((RECORDS, path))  # the chi ủy keeps its cell's member records
+        if role in INSPECTION_ROLES:
+            pairs.append((INSPECT, path))  # the inspection commission's programme
     person_ids = Person.objects.filter(user=user).values_list("pk", flat=True)
     return pairs, list(person_ids)
 

@@ -47,6 +47,14 @@ class TaskState(models.TextChoices):
     DROPPED = "dropped", pgettext_lazy("task", "Dropped")
 
 
+class NoteKind(models.TextChoices):
+    """What a cell writes on a task of an action plan."""
+
+    PROGRESS = "progress", _("Progress report")
+    DIFFICULTY = "difficulty", _("Difficulty")
+    PROPOSAL = "proposal", _("Proposal")
+
+
 class RegulationKind(models.TextChoices):
     WORKING = "working", _("Working regulations")
     COORDINATION = "coordination", _("Coordination rules")
