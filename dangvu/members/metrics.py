@@ -37,15 +37,20 @@ def members_exempt(ctx: MetricContext) -> dict:
     return metrics.count(exempt.values("member").distinct().count())
 
 
-def _attributed_in_subtree(ctx: MetricContext):
-    """Members attributed to a cell of the subtree: their official cell on the as-of date, or the
-    cell they left from (metrics.md, "Members")."""
+def attributed_cell_path(ctx: MetricContext, member_ref: str = "member_id") -> Subquery:
+    """The path of the one cell a member counts at (metrics.md, "Members"): their official cell on
+    the as-of date, or the cell they left from; `member_ref` names the member in the outer query."""
     cell_path = (
-        MembershipPeriod.objects.filter(member=OuterRef("member_id"), start__lte=ctx.as_of)
+        MembershipPeriod.objects.filter(member=OuterRef(member_ref), start__lte=ctx.as_of)
         .order_by("-start")
         .values("cell__path")
     )
-    return Q(attributed_path__startswith=ctx.root_path), Subquery(cell_path[:1])
+    return Subquery(cell_path[:1])
+
+
+def _attributed_in_subtree(ctx: MetricContext):
+    """Members attributed to a cell of the subtree (attributed_cell_path)."""
+    return Q(attributed_path__startswith=ctx.root_path), attributed_cell_path(ctx)
 
 
 def _decisions_in_year(ctx: MetricContext, kinds) -> int:

@@ -14,12 +14,12 @@
 Each key costs at most two queries, whatever the size of the subtree.
 """
 
-from django.db.models import Case, OuterRef, Q, Subquery, When
+from django.db.models import Case, Q, When
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.core import metrics
 from dangvu.core.metrics import MetricContext
-from dangvu.members.models import MembershipPeriod
+from dangvu.members.metrics import attributed_cell_path
 from dangvu.organization.choices import CELL_KINDS
 from dangvu.organization.metrics import cells_active_in_year
 
@@ -73,16 +73,11 @@ def _member_cell_path(ctx: MetricContext):
     """The path of the cell the item's member is attributed to (members.metrics): their official
     cell on the as-of date, or the cell they left from; with no membership period, the cell that
     keeps their record, if it is a cell."""
-    period_path = (
-        MembershipPeriod.objects.filter(member=OuterRef("subject_member_id"), start__lte=ctx.as_of)
-        .order_by("-start")
-        .values("cell__path")
-    )
     kept_by_cell = When(
         subject_member__person__organization__kind__in=CELL_KINDS,
         then="subject_member__person__organization__path",
     )
-    return Subquery(period_path[:1]), Case(kept_by_cell, default=None)
+    return attributed_cell_path(ctx, "subject_member_id"), Case(kept_by_cell, default=None)
 
 
 @metrics.register("inspection.cells_inspected", kind=metrics.COUNT, label=_("Cells inspected or supervised"))
