@@ -70,12 +70,20 @@ def _page_figures() -> None:
         ("sessions of the root this year, first page", "/to-chuc/DU-VUSTA/sinh-hoat/"),
         ("documents to study of the root, with who studied", "/to-chuc/DU-VUSTA/hoc-tap/"),
         ("the cells' year of meetings (59 cells)", "/to-chuc/DU-VUSTA/sinh-hoat/tong-hop/"),
+        ("the root's inspection and supervision programme this year", "/to-chuc/DU-VUSTA/kiem-tra/"),
+        ("the root's action plans", "/to-chuc/DU-VUSTA/ke-hoach/"),
+        ("the register of regulation reviews (59 cells)", "/to-chuc/DU-VUSTA/quy-che/"),
+        ("the candidates of the root's cells", "/to-chuc/DU-VUSTA/phat-trien/"),
     ):
         _measure(client, connection, label, url)
     from dangvu.meetings.models import Session
 
     latest = Session.objects.filter(organization__code="CB-02", kind="regular", state="held").first()
     _measure(client, connection, "a cell meeting's attendance sheet", f"/sinh-hoat/{latest.pk}/diem-danh/")
+    from dangvu.programme.models import ActionPlan
+
+    plan = ActionPlan.objects.filter(organization__code="DU-VUSTA").order_by("-adopted_on").first()
+    _measure(client, connection, "an action plan with its tasks and the cells' notes", plan.get_absolute_url())
     client.force_login(User.objects.get(username="dangvien.cb02"))
     _measure(client, connection, "a member's own page (their sessions, study, attendance)", "/cua-toi/")
 

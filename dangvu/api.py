@@ -8,6 +8,7 @@ from dangvu.core.api_auth import AUTH
 from dangvu.meetings.api import router as meetings_router
 from dangvu.members.api import router as member_router
 from dangvu.organization.api import router as organization_router
+from dangvu.programme.api import router as programme_router
 from dangvu.reports.api import router as reports_router
 
 
@@ -43,3 +44,4 @@ api.add_router("/", member_router)
 api.add_router("/", reports_router)
 api.add_router("/", classification_router)
 api.add_router("/", meetings_router)
+api.add_router("/", programme_router)

@@ -200,3 +200,17 @@ def assert_no_sideways_scroll(page, width: int = PHONE["width"]) -> None:
     """The page is no wider than the screen (a phone: nothing scrolls sideways)."""
     found = page.evaluate("document.scrollingElement.scrollWidth")
     assert found <= width, f"{page.url} is {found} px wide"
+
+
+def panel_of(source, user, organization: Organization):
+    """What a panel of an organisation's page (organization.panels) shows `user`: the Panel its
+    source returns for a request of theirs, over the organisation's subtree (or None)."""
+    from django.test import RequestFactory
+
+    from dangvu.core import access
+    from dangvu.organization import selectors as org_selectors
+
+    request = RequestFactory().get("/")
+    request.user = user
+    request.scope = access.scope_for(user)
+    return source(request, organization, org_selectors.subtree(organization))

@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("dangvu.reports.urls")),
     path("", include("dangvu.classification.urls")),
     path("", include("dangvu.meetings.urls")),
+    path("", include("dangvu.programme.urls")),
     path("api/v1/", api.urls),
 ]

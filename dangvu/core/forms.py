@@ -37,6 +37,27 @@ class VersionField(forms.IntegerField):
         super().__init__(min_value=1, **kwargs)
 
 
+class ModelChoices(forms.ModelMultipleChoiceField):
+    """Ticks of records. An id beyond the database's integer range (a forged form) is refused as an
+    unknown choice: Django's own field looks it up with `__in`, which SQLite cannot bind (a server
+    error)."""
+
+    widget = forms.CheckboxSelectMultiple
+    _LIMIT = 2**63
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                number = int(str(pk))
+            except ValueError:
+                continue  # not a number: the parent answers it
+            if not -self._LIMIT <= number < self._LIMIT:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super()._check_values(value)
+
+
 class VersionOnlyForm(forms.Form):
     """A bare confirmation read at a version (a deletion, a cancellation, a withdrawal)."""
 

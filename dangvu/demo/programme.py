@@ -15,8 +15,11 @@ Each year:
 - every cell's review of its working regulations in the first quarter (a few cells not yet this
   year), and of its coordination rules for about a quarter of them.
 
-Written through the programme's services (each audited), as the inspection commission (`ubkt`), the
-office (`vanphong`) and CB-02's secretary (`bithu.cb02`) would.
+The programme, its items and the reviews are written through the programme's services (each
+audited), as the inspection commission (`ubkt`), the office (`vanphong`) and CB-02's secretary
+(`bithu.cb02`) would. The action plans, tasks and notes are saved directly (audited too): the services
+date an answer or a task done today and send notifications, and the demo's past years need their own
+dates without telling anyone.
 """
 
 from datetime import date, timedelta

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from dangvu.core.forms import VersionField, VNDateField
+from dangvu.core.forms import ModelChoices, VersionField, VNDateField
 from dangvu.organization.models import Organization, Person
 
 from . import rules
@@ -17,18 +17,14 @@ from .models import Invitation, StudyDocument
 TIME_FORMATS = ["%H:%M", "%H.%M", "%Hh%M", "%Hh", "%H"]
 
 
-class PersonChoices(forms.ModelMultipleChoiceField):
+class PersonChoices(ModelChoices):
     """People to invite, as ticks: the name and the organisation where their record is kept."""
-
-    widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, person: Person) -> str:
         return f"{person.full_name} ({person.organization.code})"
 
 
-class DocumentChoices(forms.ModelMultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
-
+class DocumentChoices(ModelChoices):
     def label_from_instance(self, document: StudyDocument) -> str:
         return f"{document} — {_('to be studied by')} {document.study_by:%d/%m/%Y}"
 

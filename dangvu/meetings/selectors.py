@@ -36,12 +36,13 @@ def _documents_q(scope: Scope) -> Q:
     for path in scope.paths_for(VIEW):
         condition |= Q(organization__path__startswith=path) | Q(organization__path__in=ancestor_paths(path))
     if scope.person_ids:
-        condition |= Q(obligations__member__person_id__in=scope.person_ids)
+        # Subqueries, not joins: joined, a member's obligations times their sessions' invitations
+        # made the query of a committee's office last seconds.
+        owed = StudyObligation.objects.filter(member__person_id__in=scope.person_ids)
+        condition |= Q(pk__in=owed.values("document_id"))
         # An invitee reads the documents of their session beforehand (HD 42), owed or not.
-        condition |= Q(
-            sessions__invitations__person_id__in=scope.person_ids,
-            sessions__invitations__deleted_at__isnull=True,
-        )
+        invited = Invitation.objects.filter(person_id__in=scope.person_ids, session__documents__isnull=False)
+        condition |= Q(pk__in=invited.values("session__documents"))
     return condition
 
 

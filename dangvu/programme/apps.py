@@ -8,8 +8,11 @@ class ProgrammeConfig(AppConfig):
 
     def ready(self) -> None:
         from dangvu.core import scheduler
+        from dangvu.organization import panels
 
         from . import metrics  # noqa: F401 - registers this app's metrics
+        from .panels import programme_panel
         from .reminders import remind
 
         scheduler.register_periodic("programme.remind", remind)
+        panels.register(programme_panel)

@@ -10,6 +10,7 @@ record (members.MemberEvent), linked here.
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.core.models import PartyRecord
@@ -105,6 +106,9 @@ class Item(PartyRecord):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.content[:60]}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("programme:item", args=[self.pk])
+
 
 class RemedialAction(PartyRecord):
     """What a conclusion asks to be put right, by whom and when; the cell reports it done."""
@@ -158,6 +162,9 @@ class ActionPlan(PartyRecord):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("programme:plan", args=[self.pk])
 
 
 class Task(PartyRecord):

@@ -14,6 +14,7 @@ Every notification has a key per action, task or note: running this twice sends 
 
 from datetime import date, datetime, timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,6 +70,7 @@ def actions_overdue(today: date) -> int:
             key=f"programme.action_overdue.{action.pk}",
             subject=_("%(org)s: the remedial action “%(action)s” was due on %(day)s")
             % {"org": action.owner, "action": action, "day": f"{action.due_on:%d/%m/%Y}"},
+            url=reverse("programme:action_done", args=[action.pk]),
             scope_path=action.owner.path,
         )
     return created
@@ -101,6 +103,7 @@ def tasks_overdue(today: date) -> int:
             key=f"programme.task_overdue.{task.pk}",
             subject=_("Task of “%(plan)s” late since %(day)s: %(task)s")
             % {"plan": task.plan, "day": f"{task.due_on:%d/%m/%Y}", "task": task},
+            url=task.plan.get_absolute_url(),
             scope_path=organization.path,
         )
     return created
@@ -132,6 +135,7 @@ def notes_unanswered(today: date) -> int:
             key=f"programme.note_unanswered.{note.pk}",
             subject=_("%(cell)s has waited since %(day)s for an answer: %(note)s")
             % {"cell": note.cell, "day": f"{note.raised_on:%d/%m/%Y}", "note": note},
+            url=note.task.plan.get_absolute_url(),
             scope_path=organization.path,
         )
     return created

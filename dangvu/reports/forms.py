@@ -5,7 +5,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dangvu.core.forms import VersionField, VNDateField
+from dangvu.core.forms import ModelChoices, VersionField, VNDateField
 from dangvu.organization.models import Organization
 
 from . import rules
@@ -59,11 +59,8 @@ class RequestForm(forms.Form):
     all_cells = forms.BooleanField(
         label=_("Every cell under this organisation"), required=False, initial=True
     )
-    recipients = forms.ModelMultipleChoiceField(
-        label=_("Or only these cells"),
-        queryset=Organization.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
+    recipients = ModelChoices(
+        label=_("Or only these cells"), queryset=Organization.objects.none(), required=False
     )
 
     def __init__(self, *args, cells, **kwargs):

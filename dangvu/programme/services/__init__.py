@@ -2,7 +2,7 @@
 (items), the action plans with their tasks and the cells' notes (plans), the regulation reviews
 (regulations). Every write is one transaction, audited."""
 
-from .items import Action, action_done, item_add, item_conclude, item_move, programme_open
+from .items import Action, action_done, item_add, item_conclude, item_move, item_update, programme_open
 from .plans import note_add, note_answer, plan_create, task_add, task_done, task_drop, task_update
 from .regulations import regulation_review_delete, regulation_review_record
 
@@ -12,6 +12,7 @@ __all__ = [
     "item_add",
     "item_conclude",
     "item_move",
+    "item_update",
     "note_add",
     "note_answer",
     "plan_create",

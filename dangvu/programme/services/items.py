@@ -23,7 +23,8 @@ from ..choices import ItemKind, ItemState, TaskState
 from ..models import Item, Programme, RemedialAction
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
+    """A name or a title as one line: runs of spaces and line breaks become one space."""
     return " ".join(text.split())
 
 
@@ -103,10 +104,50 @@ def item_add(
         subject_cell=subject_cell,
         subject_member=subject_member,
         decision_number=decision_number.strip(),
-        responsible=_one_line(responsible),
+        responsible=one_line(responsible),
     )
     save_audited(item, actor=actor, reason="item planned")
     return item
+
+
+EDITABLE = frozenset({ItemState.PLANNED, ItemState.IN_PROGRESS})
+
+
+@transaction.atomic
+def item_update(
+    *,
+    actor,
+    item: Item,
+    expected_version: int,
+    kind: str,
+    content: str,
+    starts_on: date,
+    ends_on: date,
+    subject_cell: Organization | None = None,
+    subject_member: Member | None = None,
+    decision_number: str = "",
+    responsible: str = "",
+) -> Item:
+    """Change a planned or ongoing item (the checks of item_add); a concluded or cancelled one is
+    on record as it is."""
+    if item.state not in EDITABLE:
+        raise ValidationError(_("Only a planned or ongoing item can be changed."))
+    _check_item(item.programme, kind, starts_on, ends_on, subject_cell, subject_member)
+    if not content.strip():
+        raise ValidationError({"content": _("Write the content of the inspection or supervision.")})
+    changes = {
+        "kind": kind,
+        "content": content.strip(),
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "subject_cell": subject_cell,
+        "subject_member": subject_member,
+        "decision_number": decision_number.strip(),
+        "responsible": one_line(responsible),
+    }
+    return update_versioned(
+        item, actor=actor, expected_version=expected_version, changes=changes, reason="item changed"
+    )
 
 
 @transaction.atomic
@@ -159,6 +200,13 @@ def item_conclude(
         raise ValidationError(problem)
     if concluded_on > periods.today():
         raise ValidationError({"concluded_on": _("A conclusion is dated today or on a past day.")})
+    if concluded_on < item.starts_on:
+        raise ValidationError(
+            {
+                "concluded_on": _("A conclusion is dated on or after the start of the work (%(day)s).")
+                % {"day": f"{item.starts_on:%d/%m/%Y}"}
+            }
+        )
     if not conclusion.strip():
         raise ValidationError({"conclusion": _("Write the conclusion.")})
     problems = rules.conclusion_problems(result, discipline_form)
@@ -233,6 +281,13 @@ def action_done(
         raise ValidationError(_("This remedial action is no longer open."))
     if done_on > periods.today():
         raise ValidationError({"done_on": _("Report a remedial action done today or on a past day.")})
+    if action.item.concluded_on and done_on < action.item.concluded_on:
+        raise ValidationError(
+            {
+                "done_on": _("A remedial action is done on or after the conclusion that asked it (%(day)s).")
+                % {"day": f"{action.item.concluded_on:%d/%m/%Y}"}
+            }
+        )
     if not report.strip():
         raise ValidationError({"report": _("Write what was done.")})
     return update_versioned(

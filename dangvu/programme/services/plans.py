@@ -18,12 +18,9 @@ from dangvu.organization.models import Organization
 
 from ..choices import NoteKind, TaskState
 from ..models import ActionPlan, Note, Task
+from .items import one_line
 
 RAISED = frozenset({NoteKind.DIFFICULTY, NoteKind.PROPOSAL})  # what the organisation answers
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 # ------------------------------------------------------------------------------------ the plan
@@ -41,7 +38,7 @@ def plan_create(
 ) -> ActionPlan:
     """The action plan of a committee or a cell, optionally carrying out a document to study that
     applies to it: set by the organisation itself or one above it, or set by one under it."""
-    if not _one_line(title):
+    if not one_line(title):
         raise ValidationError({"title": _("Write the title of the action plan.")})
     if adopted_on > periods.today():
         raise ValidationError({"adopted_on": _("An action plan is adopted today or on a past day.")})
@@ -58,7 +55,7 @@ def plan_create(
     plan = ActionPlan(
         organization=organization,
         document=document,
-        title=_one_line(title),
+        title=one_line(title),
         number=number.strip(),
         adopted_on=adopted_on,
     )
@@ -104,10 +101,16 @@ def task_add(
         raise ValidationError({"what": _("Write what the task is.")})
     cells = _check_cells(plan, cells)
     _check_due(plan, due_on)
-    task = Task(plan=plan, what=what.strip(), responsible=_one_line(responsible), due_on=due_on)
-    save_audited(task, actor=actor, reason="task added")
+    task = Task(plan=plan, what=what.strip(), responsible=one_line(responsible), due_on=due_on)
+    save_audited(task, actor=actor, reason=f"task added; {_cells_reason(cells)}")
     task.cells.set(cells)
     return task
+
+
+def _cells_reason(cells: Iterable[Organization]) -> str:
+    """The task's cells live in their own table, which keeps no history: the history row of the
+    task names them, so that who carries out a task is audited like its other fields."""
+    return "cells: " + (", ".join(sorted(c.code for c in cells)) or "none")
 
 
 EDITABLE = frozenset({"what", "responsible", "cells", "due_on"})
@@ -132,7 +135,7 @@ def task_update(*, actor, task: Task, expected_version: int, **changes) -> Task:
         actor=actor,
         expected_version=expected_version,
         changes=fields,
-        reason="task changed",
+        reason=f"task changed; {_cells_reason(cells)}" if cells_changed else "task changed",
         touch=cells_changed,
     )
     if cells_changed:
@@ -147,7 +150,7 @@ def _task_fields(task: Task, changes: dict) -> dict:
             raise ValidationError({"what": _("Write what the task is.")})
         fields["what"] = changes["what"].strip()
     if "responsible" in changes:
-        fields["responsible"] = _one_line(changes["responsible"])
+        fields["responsible"] = one_line(changes["responsible"])
     if "due_on" in changes:
         _check_due(task.plan, changes["due_on"])
         fields["due_on"] = changes["due_on"]
@@ -245,6 +248,7 @@ def _notify_raised(note: Note) -> int:
         key=f"programme.note.{note.pk}",
         subject=subjects[note.kind] % {"cell": note.cell, "plan": note.task.plan},
         body=note.text,
+        url=note.task.plan.get_absolute_url(),
         scope_path=organization.path,
     )
 
@@ -276,5 +280,6 @@ def _notify_answer(note: Note) -> int:
         key=f"programme.answer.{note.pk}.{note.version}",
         subject=_("%(org)s answered on the plan %(plan)s") % {"org": plan.organization, "plan": plan},
         body=note.answer,
+        url=plan.get_absolute_url(),
         scope_path=note.cell.path,
     )

@@ -35,6 +35,10 @@ def regulation_review_record(
         raise ValidationError({"review": _("Choose what was done from the list.")})
     if reviewed_on > periods.today():
         raise ValidationError({"reviewed_on": _("A review is dated today or on a past day.")})
+    if reviewed_on.year < periods.FIRST_YEAR:
+        raise ValidationError(
+            {"reviewed_on": _("A review is dated in %(year)s or later.") % {"year": periods.FIRST_YEAR}}
+        )
     record = RegulationReview(
         cell=cell,
         regulation=regulation,

@@ -118,13 +118,14 @@ def test_the_cell_finds_its_open_actions_and_reports_them(world, concluded):
     _programme, about_a, _about_b = concluded
     action = about_a.actions.get()
     secretary = _scope(world.secretary_a)
-    assert list(selectors.actions_of_cell(secretary, world.cell_a)) == [action]
+    assert [a.pk for a in selectors.actions_carried_by(secretary, world.cell_a)] == [action.pk]
     assert selectors.can_report(secretary, action)
     assert not selectors.can_report(_scope(world.leader), action)
     services.action_done(
         actor=world.secretary_a, action=action, expected_version=1, done_on=today(), report="Xong"
     )
-    assert list(selectors.actions_of_cell(secretary, world.cell_a)) == []
+    [done] = selectors.actions_carried_by(secretary, world.cell_a)
+    assert done.state == "done" and done.report == "Xong"
 
 
 def test_the_programmes_of_an_organisation_and_under_it(world, concluded):

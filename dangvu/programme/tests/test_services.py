@@ -191,3 +191,46 @@ def test_the_cell_reports_a_remedial_action_done(world):
         services.item_move(
             actor=world.office, item=item, to=ItemState.CANCELLED, expected_version=item.version, reason="x"
         )
+
+
+def test_dates_before_what_they_follow_are_refused(world):
+    from datetime import date
+
+    from dangvu.programme.choices import RegulationKind, ReviewKind
+
+    item = _item(world, _programme(world), subject_cell=world.cell_a)
+    with pytest.raises(ValidationError):  # before the work started
+        services.item_conclude(
+            actor=world.office,
+            item=item,
+            expected_version=item.version,
+            concluded_on=item.starts_on - timedelta(days=1),
+            conclusion="Kết luận",
+            result=Result.SHORTCOMINGS,
+        )
+    item = services.item_conclude(
+        actor=world.office,
+        item=item,
+        expected_version=item.version,
+        concluded_on=item.starts_on,
+        conclusion="Kết luận",
+        result=Result.SHORTCOMINGS,
+        actions=[services.Action("Khắc phục", world.cell_a)],
+    )
+    action = item.actions.get()
+    with pytest.raises(ValidationError):  # before the conclusion that asked it
+        services.action_done(
+            actor=world.secretary_a,
+            action=action,
+            expected_version=action.version,
+            done_on=item.concluded_on - timedelta(days=1),
+            report="Đã làm",
+        )
+    with pytest.raises(ValidationError):
+        services.regulation_review_record(
+            actor=world.office,
+            cell=world.cell_a,
+            regulation=RegulationKind.WORKING,
+            review=ReviewKind.REVIEWED,
+            reviewed_on=date(1, 1, 1),
+        )
