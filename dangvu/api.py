@@ -5,6 +5,7 @@ from ninja.throttling import AuthRateThrottle
 
 from dangvu.classification.api import router as classification_router
 from dangvu.core.api_auth import AUTH
+from dangvu.development.api import router as development_router
 from dangvu.meetings.api import router as meetings_router
 from dangvu.members.api import router as member_router
 from dangvu.organization.api import router as organization_router
@@ -45,3 +46,4 @@ api.add_router("/", reports_router)
 api.add_router("/", classification_router)
 api.add_router("/", meetings_router)
 api.add_router("/", programme_router)
+api.add_router("/", development_router)

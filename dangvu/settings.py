@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "dangvu.classification",
     "dangvu.meetings",
     "dangvu.programme",
+    "dangvu.development",
     "dangvu.demo",
 ]
 

@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("dangvu.classification.urls")),
     path("", include("dangvu.meetings.urls")),
     path("", include("dangvu.programme.urls")),
+    path("", include("dangvu.development.urls")),
     path("api/v1/", api.urls),
 ]

@@ -18,6 +18,7 @@ from dangvu.organization.models import CommitteeSeat, Organization, Person
 
 from . import names
 from .classification import build_classification
+from .development import build_development
 from .meetings import build_meetings
 from .members import build_member
 from .programme import build_programme
@@ -253,6 +254,7 @@ BUILDERS = [
     build_accounts,
     build_reports,
     refresh_statistics,
+    build_development,  # before the review and meetings: its new members are rated and invited
     build_classification,  # after the accounts: the office decides, the demo secretary records
     build_meetings,  # after the committees and accounts: the courses, conferences and invitations
     build_programme,  # after the meetings: an action plan carries out one of their documents
