@@ -4,8 +4,9 @@ before the demo's today and the current year.
 Each year some cells build up candidates (quần chúng): listed as sympathisers with a member to help
 them, the awareness class, the procedure with the dossier's papers, the cell's and the committee's
 resolutions (passing), the admission decision that opens the member's record, the ceremony, the
-new-member class, and a year later the recognition as official member. A few stop at a sympathiser
-(one removed from the list) and one probationary member is removed instead of being recognised.
+new-member class, and a year later the recognition as official member (one admitted the year before
+the first is recognised in it). A few stop at a sympathiser (some removed from the list) and one
+probationary member is removed instead of being recognised.
 
 The last complete year has the article's figures: 7 candidates in the pool (`development.pool`), 3
 of them admitted (`development.admitted_from_pool`, "3/7"). The current year has candidates on
@@ -199,6 +200,13 @@ class _Builder:
             plans.append(_Plan(listed=date(year, rng.randint(5, 11), rng.randint(1, 28))))
             if year == self.years[1]:
                 plans[-1].removed = plans[-1].listed + timedelta(days=rng.randint(60, 120))
+        # Admitted the year before the first: recognised as official during the first year.
+        plans.append(self._way(date(first - 1, 2, rng.randint(1, 28))))
+        # A sympathiser removed from the list in the first, the last and this year.
+        for year in (first, last, current):
+            listed = date(year, 1, rng.randint(2, 20))
+            if listed + timedelta(days=60) <= self.today:
+                plans.append(_Plan(listed=listed, removed=listed + timedelta(days=60)))
         # A probationary member of the first year removed instead of recognised.
         removed = self._stop(self._way(date(first, 3, rng.randint(1, 28))), Step.NEW_MEMBER_CLASS)
         removed.removed = rules.probation_end(removed.steps[Step.CEREMONY]) + timedelta(days=20)

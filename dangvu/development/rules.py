@@ -71,8 +71,8 @@ def cell_vote_passes(agree: int, official_members: int) -> bool:
 
 def committee_vote_passes(agree: int, committee_members: int) -> bool:
     """A grassroots committee's resolution (or its decision when authorised to admit): at least 2/3
-    of all its members agree (§3.4, HD 06 3.7)."""
-    return committee_members > 0 and Fraction(agree, committee_members) >= TWO_THIRDS
+    of all its members agree (§3.4, HD 06 3.7): the cell's ratio, of another body."""
+    return cell_vote_passes(agree, committee_members)
 
 
 def standing_committee_passes(agree: int, members: int) -> bool:

@@ -14,6 +14,7 @@ from dangvu.development.models import StepRecord
 from dangvu.development.tests import factories
 from dangvu.members.choices import EventKind
 from dangvu.members.models import Member, MemberEvent
+from dangvu.members.rules import add_months
 from dangvu.members.selectors import status_of, with_status
 
 pytestmark = pytest.mark.django_db
@@ -276,3 +277,37 @@ def test_the_standing_committee_decides_with_more_than_half_when_its_count_is_gi
     with pytest.raises(ValidationError):
         _record(world, candidate, Step.DECISION, way.steps[Step.DECISION], votes_for=4, votes_of=8)
     _record(world, candidate, Step.DECISION, way.steps[Step.DECISION], votes_for=5, votes_of=9)
+
+
+def test_the_certificate_and_the_papers_hold_through_their_last_day_at_the_cell_s_resolution(world):
+    """The certificate: through the same day 60 months later; the papers: 12 months (§3.3)."""
+    way = factories.way()
+    vote_on = way.steps[Step.CELL_VOTE]
+
+    def ready(certified, papers_made):
+        at = factories.Way(
+            listed=certified - timedelta(days=10), steps=dict(way.steps) | {Step.CLASS: certified}
+        )
+        candidate = factories.advance(
+            world, factories.candidate(world, name=f"Ứng viên {certified}", at=at), Step.PROCEDURE, at
+        )
+        factories.papers(world, candidate, papers_made)
+        return candidate
+
+    def oldest_valid(valid_until, months: int):
+        """The earliest day made that is still valid on the day of the vote."""
+        day = add_months(vote_on, -months)
+        while valid_until(day) < vote_on:  # a vote on 29 February
+            day += timedelta(days=1)
+        return day
+
+    certificate = oldest_valid(rules.certificate_valid_until, 60)
+    papers = oldest_valid(rules.paper_valid_until, 12)
+    last_day = ready(certificate, papers)
+    _record(world, last_day, Step.CELL_VOTE, vote_on, votes_for=9, votes_of=9)
+    certificate_gone = ready(certificate - timedelta(days=1), vote_on)
+    with pytest.raises(ValidationError, match="phải học lại lớp"):
+        _record(world, certificate_gone, Step.CELL_VOTE, vote_on, votes_for=9, votes_of=9)
+    papers_gone = ready(vote_on - timedelta(days=100), papers - timedelta(days=1))
+    with pytest.raises(ValidationError, match="quá 12 tháng"):
+        _record(world, papers_gone, Step.CELL_VOTE, vote_on, votes_for=9, votes_of=9)
