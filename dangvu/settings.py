@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "dangvu.meetings",
     "dangvu.programme",
     "dangvu.development",
+    "dangvu.badges",
     "dangvu.demo",
 ]
 

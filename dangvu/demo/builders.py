@@ -17,6 +17,7 @@ from dangvu.organization.choices import AccessRole, OrgKind, SeatRole
 from dangvu.organization.models import CommitteeSeat, Organization, Person
 
 from . import names
+from .badges import build_badges
 from .classification import build_classification
 from .development import build_development
 from .meetings import build_meetings
@@ -258,4 +259,5 @@ BUILDERS = [
     build_classification,  # after the accounts: the office decides, the demo secretary records
     build_meetings,  # after the committees and accounts: the courses, conferences and invitations
     build_programme,  # after the meetings: an action plan carries out one of their documents
+    build_badges,  # after the review: the commendations come from its excellent results
 ]

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class BadgesConfig(AppConfig):
+    name = "dangvu.badges"
+    label = "badges"
+    verbose_name = "Huy hiệu Đảng, khen thưởng"
+
+    def ready(self) -> None:
+        from . import (
+            commendation_metrics,  # noqa: F401 - registers the commendations' metrics
+            metrics,  # noqa: F401
+        )
