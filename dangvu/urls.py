@@ -25,5 +25,6 @@ urlpatterns = [
     path("", include("dangvu.meetings.urls")),
     path("", include("dangvu.programme.urls")),
     path("", include("dangvu.development.urls")),
+    path("", include("dangvu.badges.urls")),
     path("api/v1/", api.urls),
 ]
