@@ -83,7 +83,9 @@ def _page_figures() -> None:
     from dangvu.programme.models import ActionPlan
 
     plan = ActionPlan.objects.filter(organization__code="DU-VUSTA").order_by("-adopted_on").first()
-    _measure(client, connection, "an action plan with its tasks and the cells' notes", plan.get_absolute_url())
+    _measure(
+        client, connection, "an action plan with its tasks and the cells' notes", plan.get_absolute_url()
+    )
     client.force_login(User.objects.get(username="dangvien.cb02"))
     _measure(client, connection, "a member's own page (their sessions, study, attendance)", "/cua-toi/")
 

@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "== lint"
-.venv/bin/ruff check . && .venv/bin/ruff format --check .
+# Two commands, not `a && b`: under `set -e` a failure on the left of && does not stop the script.
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
 echo "== migrations are up to date"
 DJANGO_SETTINGS_MODULE=dangvu.settings_test .venv/bin/dangvu makemigrations --check --dry-run -v 1 >/dev/null
 echo "== tests on ${DATABASE_URL:+PostgreSQL/}${DATABASE_URL:-SQLite}" | sed -E 's#//[^:]+:[^@]+@#//***@#'
