@@ -8,6 +8,8 @@ force on the as-of date (selectors.budget). A member counts at one cell (members
 
 A fixed number of queries per key, whatever the size of the subtree."""
 
+from weakref import WeakKeyDictionary
+
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -54,11 +56,19 @@ def badges_reward_total_vnd(ctx: MetricContext) -> dict:
     return metrics.count(sum(a for a in amounts if a is not None))
 
 
+# The three forecast keys read the same budget: computed once per context (the annual document and
+# the organisation's page compute every key on one context). Weak keys: an entry lives as long as its
+# context, so a later context, even one with equal values, reads the data afresh.
+_budgets: "WeakKeyDictionary[MetricContext, selectors.Budget | None]" = WeakKeyDictionary()
+
+
 def _budget(ctx: MetricContext) -> selectors.Budget | None:
-    root = Organization.objects.filter(path=ctx.root_path).first()
-    if root is None:
-        return None
-    return selectors.budget(SYSTEM_SCOPE, root, ctx.year.number, ctx.as_of)
+    if ctx not in _budgets:
+        root = Organization.objects.filter(path=ctx.root_path).first()
+        _budgets[ctx] = (
+            None if root is None else selectors.budget(SYSTEM_SCOPE, root, ctx.year.number, ctx.as_of)
+        )
+    return _budgets[ctx]
 
 
 @metrics.register("badges.due_next_year", kind=metrics.COUNT, label=_("Members due a Party badge next year"))
