@@ -74,6 +74,14 @@ def _page_figures() -> None:
         ("the root's action plans", "/to-chuc/DU-VUSTA/ke-hoach/"),
         ("the register of regulation reviews (59 cells)", "/to-chuc/DU-VUSTA/quy-che/"),
         ("the candidates of the root's cells", "/to-chuc/DU-VUSTA/phat-trien/"),
+        ("the next badge batch of the root: candidates and proposals", "/to-chuc/DU-VUSTA/huy-hieu/dot/"),
+        ("the badge register of the root this year", "/to-chuc/DU-VUSTA/huy-hieu/so/"),
+        ("next year's badge budget of the root", "/to-chuc/DU-VUSTA/huy-hieu/du-toan/"),
+        ("the commendations register of the root this year", "/to-chuc/DU-VUSTA/khen-thuong/"),
+        ("the root's targets against the figures", "/to-chuc/DU-VUSTA/chi-tieu/"),
+        ("the root's dashboard (targets, 5 figures month by month, charts)", "/to-chuc/DU-VUSTA/tong-quan/"),
+        ("the drill-down of the on-time reports figure", "/to-chuc/DU-VUSTA/chi-so/reports.on_time_pct/"),
+        ("the drill-down of the members figure (2,000)", "/to-chuc/DU-VUSTA/chi-so/members.total/"),
     ):
         _measure(client, connection, label, url)
     from dangvu.meetings.models import Session

@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 from ninja.throttling import AuthRateThrottle
 
+from dangvu.badges.api import router as badges_router
 from dangvu.classification.api import router as classification_router
 from dangvu.core.api_auth import AUTH
 from dangvu.development.api import router as development_router
@@ -11,6 +12,7 @@ from dangvu.members.api import router as member_router
 from dangvu.organization.api import router as organization_router
 from dangvu.programme.api import router as programme_router
 from dangvu.reports.api import router as reports_router
+from dangvu.targets.api import router as targets_router
 
 
 class DangvuAPI(NinjaAPI):
@@ -47,3 +49,5 @@ api.add_router("/", classification_router)
 api.add_router("/", meetings_router)
 api.add_router("/", programme_router)
 api.add_router("/", development_router)
+api.add_router("/", badges_router)
+api.add_router("/", targets_router)

@@ -1,3 +1,4 @@
+import importlib
 import os
 import shutil
 
@@ -24,6 +25,24 @@ CHROMIUM_ARGS = [
 @pytest.fixture
 def world(db) -> World:
     return make_world()
+
+
+# The rows the data migrations load (the holiday calendar, the base salaries and coefficients).
+SEEDS = ("dangvu.core.migrations.0004_load_vn_calendar", "dangvu.badges.migrations.0002_seed_tables")
+
+
+@pytest.fixture(autouse=True)
+def _seeded_again(request, django_db_blocker):
+    """A transactional test (a browser test's live server) empties every table when it ends, the
+    rows of the data migrations too: load them again so that the tests after it see them. (Set up
+    before the database fixtures, this runs after their teardown.)"""
+    yield
+    if "transactional_db" in request.fixturenames:
+        from django.apps import apps
+
+        with django_db_blocker.unblock():
+            for module in SEEDS:
+                importlib.import_module(module).load(apps, None)
 
 
 @pytest.fixture

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "dangvu.programme",
     "dangvu.development",
     "dangvu.badges",
+    "dangvu.targets",
     "dangvu.demo",
 ]
 

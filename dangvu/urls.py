@@ -26,5 +26,6 @@ urlpatterns = [
     path("", include("dangvu.programme.urls")),
     path("", include("dangvu.development.urls")),
     path("", include("dangvu.badges.urls")),
+    path("", include("dangvu.targets.urls")),
     path("api/v1/", api.urls),
 ]

@@ -26,11 +26,12 @@ else
 fi
 
 # Front-end assets: from the npm registry, pinned in package-lock.json, copied next to our own.
-if [ ! -f node_modules/htmx.org/dist/htmx.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ ! -f node_modules/htmx.org/dist/htmx.min.js ] || [ ! -f node_modules/chart.js/dist/chart.umd.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 fi
 mkdir -p static/vendor
 cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/chart.umd.min.js  # the dashboard's charts
 
 # The Vietnamese translation catalogue.
 .venv/bin/dangvu compilemessages -v 0 --ignore=.venv --ignore=node_modules --ignore=.tools --ignore=var

@@ -26,3 +26,14 @@ class CommendationForm(models.TextChoices):
     CERTIFICATE = "certificate", _("Certificate of merit (giấy khen)")
     MERIT = "merit", _("Certificate of merit of the province (bằng khen)")
     OTHER = "other", _("Other commendation")
+
+
+class Paper(models.TextChoices):
+    """The papers of a badge proposal's dossier (rules.md §2.3; rules.PAPERS, rules.EARLY_PAPER)."""
+
+    DECLARATION = "declaration", _("The member's declaration (tờ khai)")
+    CELL_RESOLUTION = "cell_resolution", _("The cell's resolution")
+    COMMITTEE_RESOLUTION = "committee_resolution", _("The committee's resolution, letter and list")
+    PERSONAL_RECORD = "personal_record", _("The original personal record (lý lịch đảng viên)")
+    MEDICAL_RECORD = "medical_record", _("The medical record")
+    DEATH_EXTRACT = "death_extract", _("The death extract")

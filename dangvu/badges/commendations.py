@@ -282,3 +282,20 @@ def offered_from_classification(scope: Scope, organization: Organization, year: 
         for r in cells
     ]
     return offers
+
+
+def subjects_for_record(scope: Scope, organization: Organization) -> tuple[QuerySet, QuerySet]:
+    """Who may be commended from the organisation's register: the organisations of its subtree the
+    user records for, in tree order, and the members of their cells, by given name (each one query)."""
+    organizations = (
+        access.restrict(Organization.objects.all(), scope, access.MANAGE)
+        .filter(path__startswith=organization.path)
+        .order_by("path")
+    )
+    members = (
+        access.restrict(Member.objects.all(), scope, access.MANAGE)
+        .filter(person__organization__path__startswith=organization.path)
+        .select_related("person__organization")
+        .order_by("person__sort_key", "pk")
+    )
+    return organizations, members

@@ -48,3 +48,55 @@ def _row(line: selectors.Line) -> list:
         line.batch,
         line.amount if line.amount is not None else NEEDS_LOCAL_AMOUNT,
     ]
+
+
+REGISTER_SHEET = "Sổ tặng Huy hiệu Đảng"
+REGISTER_HEADERS = (
+    "STT",
+    "Họ và tên",
+    "Chi bộ",
+    "Huy hiệu",
+    "Ngày quyết định",
+    "Số quyết định",
+    "Cơ quan quyết định",
+    "Đợt trao",
+    "Tặng sớm / truy tặng",
+    "Số huy hiệu",
+    "Ngày trao",
+    "Tiền thưởng kèm theo",
+    "Đã chi",
+)
+# A gravely ill member's award reads as an ordinary one to who may not know the illness.
+EARLY_LABELS = {"": "", "gravely_ill": "", "posthumous": "Truy tặng"}
+EARLY_ILL_LABEL = "Tặng sớm (bệnh nặng)"
+
+
+def register_file(
+    scope: Scope, organization: Organization, year: int, years: int | None = None, q: str = ""
+) -> tuple[str, bytes, list[selectors.RegisterLine]]:
+    """The register page's lines as a workbook, same columns; the illness only for those who keep
+    the member's record (selectors.register_in decides). The lines too: the caller logs the
+    illnesses shown."""
+    found = selectors.register_in(scope, organization, year, years, q)
+    rows = [_register_row(i, line) for i, line in enumerate(found.lines, start=1)]
+    data = write_tables([(REGISTER_SHEET, REGISTER_HEADERS, rows)])
+    return f"so-huy-hieu-{year}-{organization.code}.xlsx", data, found.lines
+
+
+def _register_row(number: int, line: selectors.RegisterLine) -> list:
+    a = line.award
+    return [
+        number,
+        a.member.person.full_name,
+        a.member.person.organization.name,
+        f"Huy hiệu {a.years} năm tuổi Đảng",
+        a.awarded_on,
+        a.decision_number,
+        a.issuer,
+        a.batch,
+        EARLY_ILL_LABEL if line.illness_shown else EARLY_LABELS.get(a.early, ""),
+        a.badge_number,
+        a.handed_over_on,
+        line.amount if line.amount is not None else NEEDS_LOCAL_AMOUNT,
+        a.money_paid,
+    ]

@@ -148,6 +148,32 @@ class Award(PartyRecord):
         ]
 
 
+class Proposal(PartyRecord):
+    """A member proposed for a badge in a batch (rules.md §2.3), with the papers of the dossier at
+    hand (choices.Paper codes; rules.papers_missing says the rest). Once per member and badge: a
+    member moved to another batch keeps one proposal. The award, when decided, goes to the
+    register (Award)."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="badge_proposals")
+    years = models.PositiveSmallIntegerField(_("badge"), choices=BADGE_YEARS)
+    batch = models.DateField(_("batch"))
+    early = models.CharField(_("early award"), max_length=16, choices=Early.choices, blank=True)
+    papers = models.JSONField(_("papers at hand"), default=list, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    scope_path_lookup = "member__person__organization__path"
+
+    class Meta:
+        verbose_name = _("badge proposal")
+        verbose_name_plural = _("badge proposals")
+        ordering = ["batch", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "years"], condition=Q(deleted_at__isnull=True), name="proposal_once"
+            )
+        ]
+
+
 class Commendation(PartyRecord):
     """A certificate or merit for an organisation or a member (rules.md §1.10): its form, who
     issued it, the decision, the reason and the money where the rules set it. `organization` is the

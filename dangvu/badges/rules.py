@@ -104,14 +104,16 @@ def batch_of(milestone: date, batches: tuple[Batch, ...] = HANOI_BATCHES) -> dat
 
 
 def _window(batch: Batch, batches: tuple[Batch, ...]) -> list[int]:
-    """The months of a batch's window: from its first month to the month before the next window."""
+    """The months of a batch's window: from its first month to the month before the next window
+    (all twelve when it is the only batch)."""
     firsts = sorted(b.first_month for b in batches)
     following = firsts[(firsts.index(batch.first_month) + 1) % len(firsts)]
     months, month = [], batch.first_month
-    while month != following:
+    while True:  # at least one month: with one batch, its window is the whole year
         months.append(month)
         month = month % 12 + 1
-    return months
+        if month == following:
+            return months
 
 
 def windows_problem(batches: tuple[Batch, ...]) -> str:
@@ -153,17 +155,24 @@ def number_pattern(years: int) -> re.Pattern:
     return re.compile(rf"^[A-ZĐ]{{2,4}} {letter}\d{{{digits}}}$")
 
 
-def normalise_number(typed: str) -> str:
-    """A badge number as typed, in the register's form: capitals, one space after the province."""
+def normalise_number(typed: str, symbol: str = "") -> str:
+    """A badge number as typed, in the register's form: capitals, one space after the province. With
+    the province's symbol known, "HND000001" reads as "HN D000001", not "HND 000001"."""
     text = " ".join(typed.upper().split())
+    compact = text.replace(" ", "")
+    if symbol and compact.startswith(symbol) and len(compact) > len(symbol):
+        return f"{symbol} {compact[len(symbol) :]}"
     match = re.fullmatch(r"([A-ZĐ]{2,4}) ?([A-E]?\d+)", text)
     return f"{match.group(1)} {match.group(2)}" if match else text
 
 
-def number_problem(years: int, typed: str) -> str:
+def number_problem(years: int, typed: str, symbol: str = "") -> str:
     """Why a badge number does not fit the badge (§2.4), or "": e.g. "HN 00000001" for 30 years,
-    "HN D000001" for 55; a number of zeros only is not a number."""
-    number = normalise_number(typed)
+    "HN D000001" for 55; a number of zeros only is not a number; with the province's `symbol` set
+    (the committee's settings), a number of another province is refused."""
+    number = normalise_number(typed, symbol)
+    if symbol and number.split(" ")[0] != symbol:
+        return _("Badge numbers of this province begin with “%(symbol)s”.") % {"symbol": symbol}
     if years not in NUMBER_FORMS:
         return _("Choose the badge from the list.")
     letter, digits = NUMBER_FORMS[years]
@@ -176,6 +185,26 @@ def number_problem(years: int, typed: str) -> str:
             else _("%(digits)d digits") % {"digits": digits},
         }
     return ""
+
+
+# ---------------------------------------------------------------------------------- dossier
+
+# rules.md §2.3 "Dossier (Hanoi, following HD 38)": the papers every proposal needs, and the one an
+# early award adds (the medical record for the gravely ill, the death extract for a posthumous award).
+PAPERS: tuple[str, ...] = ("declaration", "cell_resolution", "committee_resolution", "personal_record")
+EARLY_PAPER: dict[str, str] = {"gravely_ill": "medical_record", "posthumous": "death_extract"}
+
+
+def papers_required(early: str) -> tuple[str, ...]:
+    """The dossier of a proposal (§2.3): the four papers of every proposal, and the medical record
+    (gravely ill) or the death extract (posthumous) of an early award (`early`: choices.Early)."""
+    extra = EARLY_PAPER.get(early)
+    return PAPERS + ((extra,) if extra else ())
+
+
+def papers_missing(early: str, present: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """The papers of the dossier not yet at hand, in the order of §2.3."""
+    return tuple(paper for paper in papers_required(early) if paper not in set(present))
 
 
 # ------------------------------------------------------------------------------------ money

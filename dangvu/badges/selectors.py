@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from dangvu.core import access, periods
@@ -166,22 +167,37 @@ def _origin_between(years: int, months_early: int, start: date, end: date) -> Q:
     return Q(party_age_origin__gte=date(low.year, low.month, 1), party_age_origin__lte=high)
 
 
-def _annotated(members: QuerySet[Member], on: date) -> QuerySet[Member]:
-    """What eligibility needs about each member, in the same query."""
+def _annotated(members: QuerySet[Member], on: date, *, from_effective: bool = True) -> QuerySet[Member]:
+    """What eligibility needs about each member, in the same query. Of the disciplines (not annulled,
+    decided by `on`), the one of each form whose wait starts last (its effective date or decision
+    date: `from_effective`, the committee's setting): the wait after a form grows with its start, so
+    the latest wait of all (_waits) is that of one of them, however many disciplines follow."""
     death = MemberEvent.objects.filter(member=OuterRef("pk"), kind=EventKind.DEATH, annulled=False)
-    discipline = MemberEvent.objects.filter(
-        member=OuterRef("pk"), kind=EventKind.DISCIPLINE, annulled=False, date__lte=on
-    ).order_by("-date", "-pk")
     latest = MembershipPeriod.objects.filter(member=OuterRef("pk"), start__lte=on).order_by("-start")
+    start = Coalesce("effective_date", "date") if from_effective else F("date")
+    disciplines = {}
+    for form in rules.DISCIPLINE_WAIT_MONTHS:
+        last = (
+            MemberEvent.objects.filter(
+                member=OuterRef("pk"),
+                kind=EventKind.DISCIPLINE,
+                annulled=False,
+                date__lte=on,
+                discipline_form=form,
+            )
+            .annotate(wait_start=start)
+            .order_by("-wait_start", "-date", "-pk")
+        )
+        disciplines[f"discipline_{form}_on"] = Subquery(last.values("date")[:1])
+        disciplines[f"discipline_{form}_effective"] = Subquery(last.values("effective_date")[:1])
     return members.annotate(
         died_on=Subquery(death.values("date")[:1]),
         ill=Exists(Illness.objects.filter(member=OuterRef("pk"), recorded_on__lte=on)),
-        discipline_form=Subquery(discipline.values("discipline_form")[:1]),
-        discipline_on=Subquery(discipline.values("date")[:1]),
-        discipline_effective=Subquery(discipline.values("effective_date")[:1]),
         cell_path=Subquery(latest.values("cell__path")[:1]),
         cell_name=Subquery(latest.values("cell__name")[:1]),
+        cell_code=Subquery(latest.values("cell__code")[:1]),
         is_exempt=exempt_on(on),
+        **disciplines,
     )
 
 
@@ -222,7 +238,9 @@ class Candidate:
         return self.not_yet_until is not None
 
 
-def _explain(c: Candidate, member: Member, settings: BadgeSettings) -> str:
+def explain(c: Candidate, member: Member, settings: BadgeSettings) -> str:
+    """Why the candidate is offered: the dates, the gaps, the rule. Called again with `early` cleared
+    to explain a gravely ill member to a user who may not know the illness (health data)."""
     first = member.first_decision_on
     origin = member.party_age_origin
     parts = [
@@ -239,6 +257,8 @@ def _explain(c: Candidate, member: Member, settings: BadgeSettings) -> str:
             _("gravely ill: may be proposed %(months)d months early, from %(day)s")
             % {"months": rules.early_months(c.years, gravely_ill=True), "day": f"{c.eligible_from:%d/%m/%Y}"}
         )
+    elif c.early == Early.POSTHUMOUS and c.reached_on <= member.died_on:
+        parts.append(_("died on %(day)s: posthumous award") % {"day": f"{member.died_on:%d/%m/%Y}"})
     elif c.early == Early.POSTHUMOUS:
         parts.append(
             _("died on %(day)s: posthumous award, up to 12 months early")
@@ -247,28 +267,43 @@ def _explain(c: Candidate, member: Member, settings: BadgeSettings) -> str:
     parts.append(_("batch of %(day)s") % {"day": f"{c.batch:%d/%m/%Y}"})
     if member.is_exempt:
         parts.append(_("exempt from Party work and meetings: still eligible"))
-    if c.not_yet_until:
+    wait = _latest_wait(member, settings) if c.not_yet_until else None
+    if wait:
+        until, form, decided_on = wait
         parts.append(
             _("disciplined (%(form)s, %(day)s): may be considered from %(until)s")
             % {
-                "form": DisciplineForm(member.discipline_form).label,
-                "day": f"{member.discipline_on:%d/%m/%Y}",
+                "form": DisciplineForm(form).label,
+                "day": f"{decided_on:%d/%m/%Y}",
                 "until": f"{c.not_yet_until:%d/%m/%Y}",
             }
         )
     return "; ".join(parts) + "."
 
 
+def _latest_wait(member: Member, settings: BadgeSettings) -> tuple[date, str, date] | None:
+    """The end of the longest-running wait after the member's disciplines (rules.considered_from of
+    each, the latest of all: a removal from post on 01/05 then a reprimand on 01/06 wait until the
+    next 01/05), with the form and decision date of the discipline it comes from; None without."""
+    found = None
+    for form in rules.DISCIPLINE_WAIT_MONTHS:
+        decided_on = getattr(member, f"discipline_{form}_on", None)
+        if decided_on is None:
+            continue
+        until = rules.considered_from(
+            form,
+            decided_on,
+            getattr(member, f"discipline_{form}_effective", None),
+            from_effective=settings.wait_from_effective_date,
+        )
+        if until and (found is None or until > found[0]):
+            found = (until, form, decided_on)
+    return found
+
+
 def _discipline_wait(member: Member, settings: BadgeSettings, day: date) -> date | None:
-    if not member.discipline_form:
-        return None
-    until = rules.considered_from(
-        member.discipline_form,
-        member.discipline_on,
-        member.discipline_effective,
-        from_effective=settings.wait_from_effective_date,
-    )
-    return until if until and until > day else None
+    wait = _latest_wait(member, settings)
+    return wait[0] if wait and wait[0] > day else None
 
 
 def candidates_for_batch(
@@ -301,7 +336,9 @@ def candidates_for_batch(
             & Q(party_age_origin__gt=add_months(end, -12 * years))
         )
     members = _annotated(
-        access.restrict(Member.objects.filter(party_age_origin__isnull=False), scope, access.VIEW), on
+        access.restrict(Member.objects.filter(party_age_origin__isnull=False), scope, access.VIEW),
+        on,
+        from_effective=settings.wait_from_effective_date,
     ).select_related("person")
     members = list(
         members.filter(_counted(on, organization.path)).filter(reach).order_by("person__full_name")
@@ -328,6 +365,10 @@ def _candidate(member, start, end, batch_date, batches, settings, awarded) -> Ca
                 if not rules.eligible(age_at_death, years, deceased=True):
                     continue
                 early, eligible_from = Early.POSTHUMOUS, member.died_on
+            elif start <= reached <= end and member.died_on <= batch_date:
+                # reached in the window, then died before the batch: a posthumous award all the
+                # same (its dossier has the death extract)
+                early = Early.POSTHUMOUS
         if not early and not start <= reached <= end:
             if member.ill and reached > end:
                 months = rules.early_months(years, gravely_ill=True)
@@ -352,12 +393,45 @@ def _candidate(member, start, end, batch_date, batches, settings, awarded) -> Ca
             cell_name=member.cell_name or "",
             explanation="",
         )
-        found.explanation = _explain(found, member, settings)
+        found.explanation = explain(found, member, settings)
         return found
     return None
 
 
 # ------------------------------------------------------------------------------------ budget
+
+
+def candidate_of(member: Member, years: int, batch_date: date) -> Candidate | None:
+    """The member as a candidate of the batch for the `years` badge (the rules of
+    candidates_for_batch for one member), or None when the batch may not propose them."""
+    if not 1930 <= batch_date.year <= 2100:  # no batch then (and its window would leave the calendar)
+        return None
+    settings = settings_for(member.person.organization)
+    batches = batches_of(settings)
+    try:
+        batch = _batch_at(batch_date, batches)
+    except ValueError:
+        return None
+    on = min(periods.today(), batch_date)
+    start, end = window_of(batch, batches, batch_date.year)
+    found = (
+        _annotated(
+            Member.objects.filter(pk=member.pk, party_age_origin__isnull=False),
+            on,
+            from_effective=settings.wait_from_effective_date,
+        )
+        .filter(_counted(on, ""))
+        .select_related("person")
+        .first()
+    )
+    if found is None:
+        return None
+    # Only the asked badge is judged: the others count as "awarded" for the search.
+    others = {(found.pk, y) for y in rules.MILESTONES if y != years}
+    candidate = _candidate(found, start, end, batch_date, batches, settings, others)
+    if candidate is None or candidate.years != years or candidate.batch != batch_date:
+        return None
+    return candidate
 
 
 @dataclass
@@ -371,6 +445,7 @@ class Line:
     cell_path: str
     cell_name: str
     amount: int | None
+    cell_code: str = ""
 
 
 @dataclass
@@ -388,6 +463,16 @@ class Subtotal:
 
 
 @dataclass
+class CellSubtotal(Subtotal):
+    """A cell's part of the budget: cells are told apart by their path (two partial committees may
+    each have a "Chi bộ 1"); the name and the code are shown."""
+
+    path: str = ""
+    name: str = ""
+    code: str = ""
+
+
+@dataclass
 class Budget:
     """Next year's awards and their money (metrics.md "Badges"): at the base salary and the
     coefficients in force on the as-of date; the uncosted (no coefficient) are counted, never 0."""
@@ -397,7 +482,7 @@ class Budget:
     base_salary: int | None
     lines: list[Line]
     by_batch: dict[date, Subtotal]
-    by_cell: dict[str, Subtotal]  # by cell name
+    by_cell: dict[str, CellSubtotal]  # by cell path, in the order of the cells' names
     total: Subtotal
 
 
@@ -423,7 +508,11 @@ def budget(scope: Scope, organization: Organization, year: int, as_of: date | No
         recognised_on__lte=as_of,
     )
     members = (
-        _annotated(access.restrict(Member.objects.all(), scope, access.VIEW), as_of)
+        _annotated(
+            access.restrict(Member.objects.all(), scope, access.VIEW),
+            as_of,
+            from_effective=settings.wait_from_effective_date,
+        )
         .filter(Exists(official), party_age_origin__isnull=False)
         .filter(reach)
         .select_related("person")
@@ -451,16 +540,18 @@ def budget(scope: Scope, organization: Organization, year: int, as_of: date | No
                     cell_path=member.cell_path,
                     cell_name=member.cell_name,
                     amount=tables.amount(member.cell_path, years, as_of),
+                    cell_code=member.cell_code or "",
                 )
             )
     lines.sort(key=lambda line: (line.batch, line.cell_name, line.member.person.full_name))
     by_batch: dict[date, Subtotal] = {date(year + 1, b.month, b.day): Subtotal() for b in batches}
     by_batch = dict(sorted(by_batch.items()))
-    by_cell: dict[str, Subtotal] = {}
+    by_cell: dict[str, CellSubtotal] = {}
     total = Subtotal()
     for line in lines:
         by_batch.setdefault(line.batch, Subtotal()).add(line.amount)
-        by_cell.setdefault(line.cell_name, Subtotal()).add(line.amount)
+        cell = CellSubtotal(path=line.cell_path or "", name=line.cell_name or "", code=line.cell_code)
+        by_cell.setdefault(cell.path, cell).add(line.amount)
         total.add(line.amount)
     return Budget(
         year=year + 1,
@@ -468,6 +559,142 @@ def budget(scope: Scope, organization: Organization, year: int, as_of: date | No
         base_salary=tables.base_salary(as_of),
         lines=lines,
         by_batch=by_batch,
-        by_cell=dict(sorted(by_cell.items())),
+        by_cell=dict(sorted(by_cell.items(), key=lambda item: (item[1].name, item[1].code, item[0]))),
         total=total,
+    )
+
+
+# ----------------------------------------------------------------------- the money tables' page
+
+
+@dataclass
+class BadgeMoney:
+    """A badge's money for an organisation on a day: the coefficient in force (None: "needs the
+    local amount"), whether a committee set it (else national) and the amount."""
+
+    years: int
+    coefficient: Decimal | None
+    own: bool
+    amount: int | None
+
+
+@dataclass
+class TablesOf:
+    """The money tables as they apply to an organisation on a day (rules.md §2.5, §2.6)."""
+
+    salaries: list[BaseSalary]  # newest first
+    in_force: BaseSalary | None
+    badges: list[BadgeMoney]
+    history: list[Coefficient]  # national and the committees' at or above it, by badge, newest first
+
+
+def tables_of(organization: Organization, day: date) -> TablesOf:
+    """The base salaries, each badge's coefficient and amount on `day` for `organization` (its own,
+    the nearest above, else national) and the rows behind them. Two queries."""
+    salaries = list(BaseSalary.objects.order_by("-starts_on"))
+    in_force = next((s for s in salaries if s.starts_on <= day), None)
+    history = list(
+        Coefficient.objects.filter(
+            Q(organization__isnull=True) | Q(organization__path__in=prefixes(organization.path))
+        )
+        .select_related("organization")
+        .order_by("years", "-starts_on", "pk")
+    )
+
+    def rank(row: Coefficient) -> tuple[int, date]:  # the nearest committee first, then the latest
+        return (len(row.organization.path) if row.organization else 0, row.starts_on)
+
+    best: dict[int, Coefficient] = {}
+    for row in history:
+        if row.starts_on <= day and (row.years not in best or rank(row) > rank(best[row.years])):
+            best[row.years] = row
+    salary = in_force.amount if in_force else None
+    badges = []
+    for years in rules.MILESTONES:
+        row = best.get(years)
+        value = row.value if row else None
+        own = bool(row and row.organization_id)
+        badges.append(BadgeMoney(years, value, own, rules.amount(value, salary)))
+    return TablesOf(salaries=salaries, in_force=in_force, badges=badges, history=history)
+
+
+def own_settings(organization: Organization) -> BadgeSettings | None:
+    """The committee's own settings row, if it saved one (settings_for gives those in force)."""
+    return BadgeSettings.objects.filter(organization=organization).first()
+
+
+# ---------------------------------------------------------------------------------- register
+
+
+@dataclass
+class RegisterLine:
+    """A line of the badge register as shown: the award, its money (None: needs the local amount),
+    and whether the viewer may see that it was early for a grave illness (health data)."""
+
+    award: Award
+    amount: int | None
+    illness_shown: bool
+
+
+@dataclass
+class Register:
+    lines: list[RegisterLine]
+    count: int
+    total: int  # the known money
+    uncosted: int  # the awards whose badge has no amount yet
+    paid: int
+
+
+def register_in(
+    scope: Scope, organization: Organization, year: int, years: int | None = None, q: str = ""
+) -> Register:
+    """The awards dated in `year` of the members of the organisation's subtree that the user sees,
+    by award date then given name; a badge and a diacritic-free name search narrow it. Four queries
+    whatever the length (the awards, then amounts_of)."""
+    from dangvu.core.vietnamese import fold
+
+    awards = (
+        access.restrict(Award.objects, scope)
+        .filter(member__person__organization__path__startswith=organization.path, awarded_on__year=year)
+        .select_related("member__person__organization")
+        .order_by("awarded_on", "member__person__sort_key", "pk")
+    )
+    if years:
+        awards = awards.filter(years=years)
+    if q.strip():
+        awards = awards.filter(member__person__search_text__contains=fold(q.strip()))
+    awards = list(awards)
+    amounts = amounts_of(awards) if awards else {}
+    lines = [
+        RegisterLine(
+            a,
+            amounts.get(a.pk),
+            a.early == Early.GRAVELY_ILL and scope.covers(a.member.person.organization.path, access.RECORDS),
+        )
+        for a in awards
+    ]
+    known = [line.amount for line in lines if line.amount is not None]
+    return Register(
+        lines=lines,
+        count=len(lines),
+        total=sum(known),
+        uncosted=len(lines) - len(known),
+        paid=sum(a.money_paid or 0 for a in awards),
+    )
+
+
+def award_get(scope: Scope, pk: int, action: str = access.VIEW) -> Award:
+    """One line of the register in the scope, or 404."""
+    found = Award.objects.select_related("member__person__organization")
+    return access.get_for_user_or_404(found, scope, action, pk=pk)
+
+
+def members_for_award(scope: Scope, organization: Organization) -> QuerySet[Member]:
+    """The members of the subtree the user manages who have been official members (a Party age),
+    by given name: those a badge may be awarded to (the service checks the rest)."""
+    return (
+        access.restrict(Member.objects.all(), scope, access.MANAGE)
+        .filter(person__organization__path__startswith=organization.path, party_age_origin__isnull=False)
+        .select_related("person__organization")
+        .order_by("person__sort_key", "pk")
     )

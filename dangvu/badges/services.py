@@ -3,6 +3,7 @@ grave illness (for an early award), the base salary and coefficient tables, a co
 Each write is one transaction, audited."""
 
 import re
+from calendar import monthrange
 from datetime import date
 from decimal import Decimal
 
@@ -21,6 +22,7 @@ from dangvu.organization.models import Organization
 from . import rules
 from .choices import Early
 from .models import Award, BadgeSettings, BaseSalary, Coefficient, Illness
+from .selectors import settings_for
 
 AWARD_FIELDS = (
     "awarded_on",
@@ -45,13 +47,22 @@ def _death_of(member: Member) -> date | None:
     )
 
 
-def _number(years: int, typed: str) -> str:
+def _number(member: Member, years: int, typed: str, exclude_pk: int | None = None) -> str:
+    """The badge number in the register's form (§2.4), in the province's series when the committee
+    set its symbol; numbers run on across the province, so no two badges of a kind share one."""
     if not typed.strip():
         return ""
-    problem = rules.number_problem(years, typed)
+    symbol = settings_for(member.person.organization).province_symbol
+    problem = rules.number_problem(years, typed, symbol)
     if problem:
         raise ValidationError({"badge_number": problem})
-    return rules.normalise_number(typed)
+    number = rules.normalise_number(typed, symbol)
+    taken = Award.objects.filter(years=years, badge_number=number).exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationError(
+            {"badge_number": _("Badge number %(number)s is already in the register.") % {"number": number}}
+        )
+    return number
 
 
 def _check_award(member: Member, years: int, values: dict, exclude_pk: int | None = None) -> None:
@@ -102,8 +113,15 @@ def _check_award(member: Member, years: int, values: dict, exclude_pk: int | Non
                 % {"day": f"{awarded_on:%d/%m/%Y}", "full": age // 12, "months": age % 12, "years": years}
             }
         )
-    if values["handed_over_on"] and values["handed_over_on"] < awarded_on:
+    handed = values["handed_over_on"]
+    if handed and handed < awarded_on:
         raise ValidationError({"handed_over_on": _("The badge is handed over on or after the award date.")})
+    if handed and handed > periods.today():
+        raise ValidationError({"handed_over_on": _("The hand-over date cannot be in the future.")})
+    batch = values["batch"]
+    # the decision comes shortly before its batch's ceremony: a batch years away is a typing error
+    if batch and abs((batch - awarded_on).days) > 366:
+        raise ValidationError({"batch": _("The batch is within a year of the award date.")})
 
 
 @transaction.atomic
@@ -131,7 +149,7 @@ def award_record(
         "issuer": issuer.strip(),
         "batch": batch,
         "early": early,
-        "badge_number": _number(years, badge_number),
+        "badge_number": _number(member, years, badge_number),
         "handed_over_on": handed_over_on,
         "money_paid": money_paid,
         "note": note.strip(),
@@ -151,7 +169,7 @@ def award_update(*, actor, award: Award, expected_version: int, **fields) -> Awa
     values = {f: getattr(award, f) for f in AWARD_FIELDS} | fields
     for name in ("decision_number", "issuer", "note"):
         values[name] = (values[name] or "").strip()
-    values["badge_number"] = _number(award.years, values["badge_number"] or "")
+    values["badge_number"] = _number(award.member, award.years, values["badge_number"] or "", award.pk)
     _check_award(award.member, award.years, values, exclude_pk=award.pk)
     return update_versioned(
         award, actor=actor, expected_version=expected_version, changes=values, reason="badge award corrected"
@@ -236,10 +254,18 @@ def settings_save(
     when it has none yet)."""
     try:
         parsed = tuple(rules.Batch(int(m), int(d), int(f)) for m, d, f in batches)
-        valid = all(1 <= b.month <= 12 and 1 <= b.first_month <= 12 and 1 <= b.day <= 31 for b in parsed)
+        # a day every year has (a batch on 29/02 would not exist three years in four)
+        valid = all(
+            1 <= b.month <= 12 and 1 <= b.first_month <= 12 and 1 <= b.day <= monthrange(2023, b.month)[1]
+            for b in parsed
+        )
     except (TypeError, ValueError):
         parsed, valid = (), False
-    problem = rules.windows_problem(parsed) if valid else _("Each batch is a day, a month and a first month.")
+    problem = (
+        rules.windows_problem(parsed)
+        if valid
+        else _("Each batch is a day that exists in its month, the month, and the first month of its window.")
+    )
     if problem:
         raise ValidationError({"batches": problem})
     symbol = province_symbol.strip().upper()

@@ -13,22 +13,30 @@ settled readings:
 
 The registry computes each key on its own; the figures of one context are read once (`_once`):
 four queries for every key of this app (one more per extra campaign), whatever the subtree's size.
+Each key's detail (the members or cells behind it) is built from the same rows, with two more
+queries for the names of the members not reviewed.
 """
 
 import weakref
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import wraps
 
 from django.db.models import OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.core import metrics
-from dangvu.core.metrics import MetricContext
+from dangvu.core.metrics import Detail, Entry, MetricContext
+from dangvu.core.vietnamese import name_sort_key
+from dangvu.members.models import Member
 from dangvu.organization.metrics import cells_active_in_year
+from dangvu.organization.models import Organization
 
-from .choices import Level, Stage
+from .choices import Exclusion, Level, Stage
 from .models import Campaign, CellRating, MemberRating
 from .selectors import roster_rows
 
@@ -78,23 +86,58 @@ class Figures:
         return sum(self.levels[level] for level in levels)
 
 
+@dataclass(frozen=True)
+class Row:
+    """One member or cell behind the classification figures, as plain values."""
+
+    pk: int
+    name: str
+    cell: str  # the cell's name: the one that recorded a member's rating, or the cell itself
+    path: str  # that cell's path
+    code: str  # that cell's code, for its page
+    level: str | None  # the final level; None: not reviewed, or unrated
+    decided_on: date | None = None
+    reason: str = ""  # why a member is not reviewed (an Exclusion)
+
+
+@dataclass(frozen=True)
+class MemberRows:
+    rated: dict[int, Row]  # member id -> their final rating of the year
+    excluded: dict[int, tuple[int, str]]  # member id -> (cell id, exclusion), neither rated
+
+
 @_once
-def member_figures(ctx: MetricContext) -> Figures:
-    rated = dict(
+def member_rows(ctx: MetricContext) -> MemberRows:
+    """The members behind every member key: one query for the ratings, one for the campaigns and one
+    per campaign for the roster."""
+    found = (
         _final(MemberRating, ctx)
         .filter(member__deleted_at__isnull=True)
-        .values_list("member_id", "decided_level")
+        .order_by("decided_on", "pk")
+        .values_list(
+            "member_id",
+            "member__person__full_name",
+            "cell__name",
+            "cell__path",
+            "cell__code",
+            "decided_level",
+            "decided_on",
+        )
     )
-    excluded: set[int] = set()
+    # A member rated twice in the year (moved between two campaigns) counts once: the latest decision.
+    rated = {pk: Row(pk, *rest) for pk, *rest in found}
+    excluded: dict[int, tuple[int, str]] = {}
     for campaign in _campaigns_covering(ctx):
         path = max(campaign.organization.path, ctx.root_path, key=len)  # the deeper of the two
-        excluded |= _excluded(campaign, path) - rated.keys()
-    return Figures(Counter(rated.values()), len(excluded))
+        for pk, cell_id, reason in roster_rows(campaign, path):
+            if reason is not None and pk not in rated:
+                excluded.setdefault(pk, (cell_id, reason))
+    return MemberRows(rated, excluded)
 
 
-def _excluded(campaign: Campaign, path: str) -> set[int]:
-    """The members under `path` the campaign does not review (selectors.roster's reading)."""
-    return {pk for pk, _cell, reason in roster_rows(campaign, path) if reason is not None}
+def member_figures(ctx: MetricContext) -> Figures:
+    rows = member_rows(ctx)
+    return Figures(Counter(row.level for row in rows.rated.values()), len(rows.excluded))
 
 
 def _campaigns_covering(ctx: MetricContext) -> list[Campaign]:
@@ -111,11 +154,23 @@ def _campaigns_covering(ctx: MetricContext) -> list[Campaign]:
 
 
 @_once
-def cell_figures(ctx: MetricContext) -> Figures:
-    final = _final(CellRating, ctx).filter(cell=OuterRef("pk")).values("decided_level")[:1]
-    levels = Counter(
-        cells_active_in_year(ctx).annotate(level=Subquery(final)).values_list("level", flat=True)
+def cell_rows(ctx: MetricContext) -> list[Row]:
+    """Every cell active in the year with its final rating (None: unrated), by code. One query."""
+    final = _final(CellRating, ctx).filter(cell=OuterRef("pk"))
+    found = cells_active_in_year(ctx).annotate(
+        level=Subquery(final.values("decided_level")[:1]),
+        decided=Subquery(final.values("decided_on")[:1]),
     )
+    return [
+        Row(pk, name, name, path, code, level, decided)
+        for pk, name, path, code, level, decided in found.values_list(
+            "pk", "name", "path", "code", "level", "decided"
+        )
+    ]
+
+
+def cell_figures(ctx: MetricContext) -> Figures:
+    levels = Counter(row.level for row in cell_rows(ctx))
     unrated = levels.pop(None, 0)
     return Figures(levels, unrated)
 
@@ -191,3 +246,95 @@ def members_not_reviewed(ctx: MetricContext) -> dict:
     """Members excluded from review by the rules (exempt, suspended, admitted < 6 months), judged on
     the campaign's review date; a member with a final rating is counted there, not here."""
     return metrics.count(member_figures(ctx).other)
+
+
+# ------------------------------------------------------------------------- what each figure counts
+
+
+def _rating_note(row: Row) -> str:
+    return gettext("Final rating: %(level)s, decided on %(date)s") % {
+        "level": Level(row.level).label,
+        "date": row.decided_on.strftime("%d/%m/%Y") if row.decided_on else "",
+    }
+
+
+def _member_entry(row: Row, note: str) -> Entry:
+    return Entry(
+        name=row.name,
+        path=row.path,
+        kind="member",
+        cell=row.cell,
+        note=note,
+        url=reverse("members:detail", args=[row.pk]),
+    )
+
+
+def _cell_entry(row: Row) -> Entry:
+    note = _rating_note(row) if row.level is not None else gettext("No final rating for the year")
+    url = reverse("organization:detail", args=[row.code])
+    return Entry(name=row.name, path=row.path, kind="cell", note=note, url=url)
+
+
+def _rated_members(ctx: MetricContext) -> list[Row]:
+    """The members rated, by cell code and name."""
+    rows = member_rows(ctx).rated.values()
+    return sorted(rows, key=lambda row: (row.code, name_sort_key(row.name)))
+
+
+def _not_reviewed_members(ctx: MetricContext) -> list[Row]:
+    """The members not reviewed, with their names and cells: two queries, whatever their number."""
+    excluded = member_rows(ctx).excluded
+    names = dict(Member.objects.filter(pk__in=list(excluded)).values_list("pk", "person__full_name"))
+    cell_ids = {cell_id for cell_id, _reason in excluded.values()}
+    cells = {
+        c["pk"]: c for c in Organization.objects.filter(pk__in=cell_ids).values("pk", "name", "path", "code")
+    }
+    rows = []
+    for pk, (cell_id, reason) in excluded.items():
+        cell = cells.get(cell_id, {"name": "", "path": ctx.root_path, "code": ""})
+        rows.append(Row(pk, names.get(pk, ""), cell["name"], cell["path"], cell["code"], None, reason=reason))
+    return sorted(rows, key=lambda row: (row.code, name_sort_key(row.name)))
+
+
+def _rated(ctx: MetricContext, subject: str) -> list[tuple[Row, Entry]]:
+    """Those with a final rating of the year, each with its entry: the whole of every ratio."""
+    if subject == "cells":
+        return [(row, _cell_entry(row)) for row in cell_rows(ctx) if row.level is not None]
+    return [(row, _member_entry(row, _rating_note(row))) for row in _rated_members(ctx)]
+
+
+def _register_level_detail(subject: str, level: str, suffix: str) -> None:
+    def detail(ctx: MetricContext) -> Detail:
+        return Detail([entry for row, entry in _rated(ctx, subject) if row.level == level])
+
+    metrics.register_detail(f"classification.{subject}.{suffix}")(detail)
+
+
+def _register_ratio_detail(subject: str, suffix: str, levels: tuple[str, ...]) -> None:
+    def detail(ctx: MetricContext) -> Detail:
+        rated = _rated(ctx, subject)
+        return Detail(
+            [entry for row, entry in rated if row.level in levels], [entry for _row, entry in rated]
+        )
+
+    metrics.register_detail(f"classification.{subject}.{suffix}")(detail)
+
+
+for _subject in ("cells", "members"):
+    for _level, _suffix in BUCKETS:
+        _register_level_detail(_subject, _level, _suffix)
+    for _suffix, _levels in RATIOS:
+        _register_ratio_detail(_subject, _suffix, _levels)
+
+
+@metrics.register_detail("classification.cells.unrated")
+def cells_unrated_detail(ctx: MetricContext) -> Detail:
+    return Detail([_cell_entry(row) for row in cell_rows(ctx) if row.level is None])
+
+
+@metrics.register_detail("classification.members.not_reviewed")
+def members_not_reviewed_detail(ctx: MetricContext) -> Detail:
+    """Each with the reason they are not reviewed."""
+    return Detail(
+        [_member_entry(row, str(Exclusion(row.reason).label)) for row in _not_reviewed_members(ctx)]
+    )

@@ -86,7 +86,9 @@ def calendar_delete(request: HttpRequest, pk: int) -> HttpResponse:
     version = request.POST.get("version", "")
     try:
         services.calendar_day_delete(
-            actor=request.user, calendar_day=entry, expected_version=int(version) if version.isdigit() else 0
+            actor=request.user,
+            calendar_day=entry,
+            expected_version=int(version) if version.isascii() and version.isdigit() else 0,
         )
     except StaleVersionError as exc:
         messages.error(request, str(exc))

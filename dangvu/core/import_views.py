@@ -97,7 +97,7 @@ def _confirm(
     decisions = {
         int(k[4:]): v
         for k, v in request.POST.items()
-        if k.startswith("dup-") and k[4:].isdigit() and v in actions
+        if k.startswith("dup-") and k[4:].isascii() and k[4:].isdigit() and v in actions
     }
     on_duplicate = request.POST.get("on_duplicate", "stop")
     on_duplicate = on_duplicate if on_duplicate in actions else "stop"

@@ -99,6 +99,66 @@ def register(key: str, *, kind: str, label: str):
     return decorator
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One thing behind a figure (issue 11 "each figure explains itself"): a member, a cell, or what
+    the figure counts (a report due from a cell, a document, an award)."""
+
+    name: str  # the member's full name, the cell's name, the document's title
+    path: str  # the organisation path that decides who may see it (the member's or the cell's cell)
+    kind: str = "member"  # "member", "cell" or "other"
+    cell: str = ""  # the cell's name, for what is not the cell itself
+    note: str = ""  # why it counts, in the user's language: "rated good", "received 12/03/2024"
+    url: str = ""  # its page, when it has one
+    amount: int | None = None  # for the money figures: what this entry adds
+
+
+@dataclass(frozen=True)
+class Detail:
+    """What a figure is made of: a count's entries (a ratio's numerator) and, for a ratio, the whole
+    it is out of (the numerator's entries included). len(counted) is the count, except for the
+    money figures, whose value is the sum of the entries' amounts."""
+
+    counted: list[Entry]
+    out_of: list[Entry] | None = None
+
+
+_details: dict[str, Callable[[MetricContext], Detail]] = {}
+
+
+def register_detail(key: str):
+    """Decorator: register the function listing what contract key `key` counts, computed from the
+    same querysets as the figure, in a bounded number of queries."""
+    if key not in CATALOGUE:
+        raise ValueError(f"{key!r} is not a key of the metric contract")
+
+    def decorator(func: Callable[[MetricContext], Detail]):
+        _details[key] = func
+        return func
+
+    return decorator
+
+
+def detail(key: str, ctx: MetricContext) -> Detail | None:
+    """What the figure `key` is made of in the context, or None when the key lists nothing."""
+    found = _details.get(key)
+    return found(ctx) if found else None
+
+
+def get(key: str) -> Metric | None:
+    return _registry.get(key)
+
+
+# The app that keeps targets gives annual_document its "targets" (organisation, year, the metrics
+# computed) -> list; none registered: an empty list.
+_targets_source: Callable[[Any, int, dict[str, dict[str, Any]]], list[dict[str, Any]]] | None = None
+
+
+def register_targets(source: Callable[[Any, int, dict[str, dict[str, Any]]], list[dict[str, Any]]]) -> None:
+    global _targets_source
+    _targets_source = source
+
+
 def implemented() -> list[Metric]:
     return [_registry[k] for k in CATALOGUE if k in _registry]
 
@@ -136,10 +196,11 @@ def annual_document(*, organization: Any, year: int, as_of: date | None, on: dat
     the_year = Year(year)
     as_of = as_of or the_year.default_as_of(on)
     ctx = MetricContext(root_path=organization.path, year=the_year, as_of=as_of)
+    figures = compute_all(ctx)
     return {
         "organization": {"code": organization.code, "name": organization.name},
         "year": year,
         "as_of": as_of.isoformat(),
-        "metrics": compute_all(ctx),
-        "targets": [],
+        "metrics": figures,
+        "targets": _targets_source(organization, year, figures) if _targets_source else [],
     }

@@ -11,6 +11,12 @@ year's last batch, when it is the latest, is decided but a third of its badges i
 and paid yet. Next year's budget follows from the member records (who reaches a milestone next
 year), not from here.
 
+Proposals: the next two batches after the demo's today are being prepared. One member reaching a
+milestone within a year after the next batch's window is recorded gravely ill (the medical record
+as evidence) so that it may propose them early; every member the two batches may propose (no
+discipline wait left) is proposed once, in the first of them (`proposals.proposal_add`), most
+with their whole dossier at hand, every fourth missing one or two papers (`proposals.proposal_update`).
+
 Commendations: for each complete year the grassroots committee gives a giấy khen, in January of the
 next year, to every member and cell rated "excellent" in the year's final classification, taken from
 the offers of the register (`commendations.offered_from_classification`), the members' with their
@@ -24,8 +30,8 @@ from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 
-from dangvu.badges import commendations, rules, services
-from dangvu.badges.choices import CommendationForm
+from dangvu.badges import commendations, proposals, rules, selectors, services
+from dangvu.badges.choices import CommendationForm, Early
 from dangvu.core.access import SYSTEM_SCOPE
 from dangvu.members.models import Member, MembershipPeriod
 from dangvu.members.rules import add_months
@@ -48,6 +54,7 @@ def build_badges(ctx) -> None:
     office = get_user_model().objects.get(username="vanphong")
     years = [*complete_years(ctx.today), ctx.today.year]
     _awards(ctx, office, years)
+    _proposals(ctx, office)
     _commendations(ctx, office, years[:-1])
 
 
@@ -109,6 +116,62 @@ def _due(today: date, years: list[int]) -> list[_Due]:
 
 def _active(periods: list[tuple[date, date | None]], day: date) -> bool:
     return any(start <= day and (end is None or end > day) for start, end in periods)
+
+
+def _next_batches(ctx) -> list[tuple[date, date]]:
+    """The two batches on or after the demo's today, each with the last day of its window."""
+    batches = selectors.batches_of(selectors.settings_for(ctx.root))
+    days = sorted(
+        date(year, b.month, b.day) for year in (ctx.today.year, ctx.today.year + 1) for b in batches
+    )
+    found = []
+    for day in [d for d in days if d >= ctx.today][:2]:
+        batch = next(b for b in batches if (b.month, b.day) == (day.month, day.day))
+        found.append((day, selectors.window_of(batch, batches, day.year)[1]))
+    return found
+
+
+def _gravely_ill(ctx, office, window_end: date) -> None:
+    """Record the first active member (by id) whose Party age reaches a milestone within its early
+    allowance after the window's end (12 months for 30-65 years): the batch may propose them early."""
+    periods: dict[int, list[tuple[date, date | None]]] = {}
+    for member_id, start, end in MembershipPeriod.objects.values_list("member_id", "start", "end"):
+        periods.setdefault(member_id, []).append((start, end))
+    origins = Member.objects.filter(party_age_origin__isnull=False).values_list("pk", "party_age_origin")
+    for member_id, origin in origins.order_by("pk"):
+        if not _active(periods.get(member_id, []), ctx.today):
+            continue
+        for years in rules.MILESTONES[:7]:  # 30 to 65 years: up to 12 months early
+            reached = add_months(origin, 12 * years)
+            early_from = add_months(origin, 12 * years - rules.early_months(years, gravely_ill=True))
+            if window_end < reached and early_from <= window_end:
+                services.illness_record(
+                    actor=office,
+                    member=Member.objects.get(pk=member_id),
+                    recorded_on=ctx.today - timedelta(days=30),
+                    evidence="Bệnh án số 1245/BV Bạch Mai",
+                )
+                return
+
+
+def _proposals(ctx, office) -> None:
+    coming = _next_batches(ctx)
+    _gravely_ill(ctx, office, coming[0][1])
+    found: dict[tuple[int, int], tuple[date, selectors.Candidate]] = {}
+    for batch, _end in coming:
+        for candidate in selectors.candidates_for_batch(SYSTEM_SCOPE, ctx.root, batch, on=ctx.today):
+            if not candidate.not_yet:
+                found.setdefault((candidate.member.pk, candidate.years), (batch, candidate))
+    for n, (batch, candidate) in enumerate(found.values()):
+        proposal = proposals.proposal_add(
+            actor=office, member=candidate.member, years=candidate.years, batch=batch, early=candidate.early
+        )
+        papers = list(rules.papers_required(candidate.early))
+        if n % 4 == 3 or candidate.early == Early.GRAVELY_ILL:
+            papers = papers[: -1 - n % 2]  # one or two papers still to come (the medical record, say)
+        proposals.proposal_update(
+            actor=office, proposal=proposal, expected_version=proposal.version, papers=papers
+        )
 
 
 def _commendations(ctx, office, years: list[int]) -> None:

@@ -24,6 +24,7 @@ from .meetings import build_meetings
 from .members import build_member
 from .programme import build_programme
 from .reports import build_reports
+from .targets import build_targets
 
 ROOT_CODE = "DU-VUSTA"
 ROOT_NAME = "Đảng bộ Liên hiệp các Hội Khoa học và Kỹ thuật Việt Nam"
@@ -260,4 +261,5 @@ BUILDERS = [
     build_meetings,  # after the committees and accounts: the courses, conferences and invitations
     build_programme,  # after the meetings: an action plan carries out one of their documents
     build_badges,  # after the review: the commendations come from its excellent results
+    build_targets,  # last: the targets and the figures typed for the year before the data
 ]

@@ -71,7 +71,7 @@ def _key(member: Member) -> str:
 
 def _after(raw: str) -> tuple[str, int] | None:
     key, _dot, pk = raw.partition(".")
-    return (key, int(pk)) if key.isdigit() and pk.isdigit() else None
+    return (key, int(pk)) if key.isascii() and key.isdigit() and pk.isascii() and pk.isdigit() else None
 
 
 @login_required

@@ -235,7 +235,7 @@ def clean_values(fields: Iterable[dict[str, Any]], raw: dict[str, Any]) -> tuple
             errors[key] = _("Fill in “%(label)s”.") % {"label": field["label"]}
         elif field["number"]:
             digits = text.replace(".", "").replace(",", "").replace(" ", "")
-            if not digits.isdigit():
+            if not (digits.isascii() and digits.isdigit()):
                 errors[key] = _("“%(label)s” must be a whole number.") % {"label": field["label"]}
             else:
                 values[key] = int(digits)

@@ -107,6 +107,28 @@ def test_a_province_s_windows_are_checked_and_followed():
     assert rules.batch_of(date(2026, 6, 1), two) == date(2026, 11, 7)
 
 
+def test_one_batch_takes_the_whole_year():
+    one = (rules.Batch(11, 7, 12),)  # December to November, all at 07/11
+    assert rules._window(one[0], one) == [12, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
+    assert rules.windows_problem(one) == ""
+    assert rules.batch_of(date(2026, 12, 5), one) == date(2027, 11, 7)
+    assert {rules.batch_of(date(2026, month, 1), one) for month in range(1, 12)} == {date(2026, 11, 7)}
+    # one batch whose window ends in another month: said, not a server error
+    assert rules.windows_problem((rules.Batch(2, 3, 12),))
+
+
+def test_two_batches_share_the_year():
+    two = (rules.Batch(3, 26, 4), rules.Batch(9, 2, 10))  # April–September at 02/9, October–March at 26/3
+    assert rules._window(two[0], two) == [4, 5, 6, 7, 8, 9]
+    assert rules._window(two[1], two) == [10, 11, 12, 1, 2, 3]
+    assert "26/03" in rules.windows_problem(two)
+    fixed = (rules.Batch(9, 2, 4), rules.Batch(3, 26, 10))
+    assert rules.windows_problem(fixed) == ""
+    assert rules.batch_of(date(2026, 10, 1), fixed) == date(2027, 3, 26)
+    assert rules.batch_of(date(2026, 3, 31), fixed) == date(2026, 3, 26)
+    assert rules.batch_of(date(2026, 4, 1), fixed) == date(2026, 9, 2)
+
+
 # ------------------------------------------------------------------------------ badge numbers
 
 
@@ -159,3 +181,34 @@ def test_a_badge_without_a_local_coefficient_has_no_amount_never_zero():
         assert rules.COEFFICIENTS[years] is None
         assert rules.amount(rules.COEFFICIENTS[years], 2_340_000) is None
     assert rules.amount(Decimal("0.3"), 2_340_000) == 702_000  # a certificate of merit (§1.10)
+
+
+# ---------------------------------------------------------------------------------- dossier
+
+
+@pytest.mark.parametrize(
+    ("early", "extra"),
+    [("", None), ("gravely_ill", "medical_record"), ("posthumous", "death_extract")],
+)
+def test_the_dossier_of_section_2_3_adds_the_early_awards_paper(early, extra):
+    required = rules.papers_required(early)
+    assert required[:4] == ("declaration", "cell_resolution", "committee_resolution", "personal_record")
+    assert required[4:] == ((extra,) if extra else ())
+
+
+def test_papers_missing_keeps_the_order_of_section_2_3_and_ignores_papers_not_needed():
+    present = ["personal_record", "declaration", "medical_record"]
+    assert rules.papers_missing("", present) == ("cell_resolution", "committee_resolution")
+    assert rules.papers_missing("posthumous", present) == (
+        "cell_resolution",
+        "committee_resolution",
+        "death_extract",
+    )
+    assert rules.papers_missing("gravely_ill", [*rules.PAPERS, "medical_record"]) == ()
+
+
+def test_a_badge_number_reads_with_the_provinces_symbol_when_it_is_known():
+    assert rules.normalise_number("hnd000001", "HN") == "HN D000001"
+    assert rules.number_problem(55, "HND000001", "HN") == ""
+    assert rules.number_problem(30, "HP 00000001", "HN") != ""
+    assert rules.number_problem(30, "HP 00000001") == ""  # no symbol set: any province

@@ -10,11 +10,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from dangvu.badges import selectors, services
+from dangvu.badges import rules, selectors, services
 from dangvu.badges.choices import Early
 from dangvu.core.access import SYSTEM_SCOPE, scope_for
 from dangvu.core.periods import today
 from dangvu.members.choices import DisciplineForm
+from dangvu.testing import make_org
 
 from . import factories
 
@@ -173,7 +174,7 @@ def test_next_years_budget_matches_a_hand_count(world):
         date(year + 1, 9, 2): (0, 0, 0),
         date(year + 1, 11, 7): (1, 7_020_000, 0),
     }
-    cells = {name: (s.count, s.total, s.uncosted) for name, s in found.by_cell.items()}
+    cells = {s.name: (s.count, s.total, s.uncosted) for s in found.by_cell.values()}
     assert cells == {"Chi bộ A": (2, 3_510_000, 1), "Chi bộ B": (2, 11_700_000, 0)}
     cell_a = selectors.budget(SYSTEM_SCOPE, world.cell_a, year, today())
     assert (cell_a.total.count, cell_a.total.total, cell_a.total.uncosted) == (2, 3_510_000, 1)
@@ -226,3 +227,64 @@ def test_query_counts_do_not_grow_with_the_subtree(world):
     assert len(selectors.budget(SYSTEM_SCOPE, world.root, year, today()).lines) == 30
     assert len(selectors.candidates_for_batch(SYSTEM_SCOPE, world.root, BATCH)) == 30
     assert _queries(run) == one
+
+
+def test_a_member_who_reached_the_milestone_then_died_before_the_batch_is_posthumous(world):
+    died = factories.reaching(world, world.cell_a, "Mất Sau Khi Đủ", 30, date(2025, 4, 10))
+    factories.death(world, died, date(2025, 5, 1))  # after the milestone, before 19/05
+    after = factories.reaching(world, world.cell_a, "Mất Sau Đợt", 30, date(2025, 4, 12))
+    factories.death(world, after, date(2025, 5, 25))  # after the batch: awarded as a living member
+    with translation.override("en"):
+        rows = _by_name(selectors.candidates_for_batch(SYSTEM_SCOPE, world.cell_a, BATCH))
+        one = selectors.candidate_of(died, 30, BATCH)
+    row = rows["Mất Sau Khi Đủ"]
+    assert (row.years, row.early, row.reached_on, row.eligible_from, row.batch) == (
+        30,
+        Early.POSTHUMOUS,
+        date(2025, 4, 10),
+        date(2025, 4, 10),
+        BATCH,
+    )
+    assert "died on 01/05/2025: posthumous award" in row.explanation
+    assert "12 months early" not in row.explanation
+    assert "death_extract" in rules.papers_required(row.early)
+    assert one is not None and one.early == Early.POSTHUMOUS
+    assert rows["Mất Sau Đợt"].early == ""
+
+
+def test_the_wait_is_the_latest_of_every_discipline(world):
+    f = factories
+    both = f.reaching(world, world.cell_a, "Hai Kỷ Luật", 30, date(2025, 4, 10))
+    f.discipline(world, both, date(2024, 6, 1), DisciplineForm.DISMISSAL)  # waits to 01/06/2025
+    f.discipline(world, both, date(2024, 7, 1), DisciplineForm.REPRIMAND)  # waits to 01/01/2025
+    later = f.reaching(world, world.cell_a, "Khiển Trách Sau", 30, date(2025, 4, 12))
+    f.discipline(world, later, date(2024, 3, 1), DisciplineForm.DISMISSAL)  # waits to 01/03/2025
+    f.discipline(world, later, date(2025, 1, 1), DisciplineForm.REPRIMAND)  # waits to 01/07/2025
+    assert rules.considered_from(DisciplineForm.DISMISSAL, date(2024, 6, 1)) == date(2025, 6, 1)
+    with translation.override("en"):
+        rows = _by_name(selectors.candidates_for_batch(SYSTEM_SCOPE, world.cell_a, BATCH))
+    assert rows["Hai Kỷ Luật"].not_yet_until == date(2025, 6, 1)
+    assert "Removal from post, 01/06/2024" in rows["Hai Kỷ Luật"].explanation
+    assert rows["Khiển Trách Sau"].not_yet_until == date(2025, 7, 1)
+    assert "Reprimand, 01/01/2025" in rows["Khiển Trách Sau"].explanation
+    one = selectors.candidate_of(both, 30, BATCH)
+    assert one is not None and one.not_yet_until == date(2025, 6, 1)
+    # the budget of 2025's batches leaves out whoever still waits at the last one (07/11/2025)
+    past = f.reaching(world, world.cell_b, "Chờ Quá Đợt Cuối", 30, date(2025, 4, 14))
+    f.discipline(world, past, date(2024, 12, 1), DisciplineForm.DISMISSAL)  # waits to 01/12/2025
+    f.discipline(world, past, date(2025, 1, 1), DisciplineForm.REPRIMAND)  # waits to 01/07/2025
+    found = selectors.budget(SYSTEM_SCOPE, world.root, 2024, date(2025, 1, 2))
+    assert {line.member.person.full_name for line in found.lines} == {"Hai Kỷ Luật", "Khiển Trách Sau"}
+
+
+def test_the_budget_tells_apart_cells_of_the_same_name(world):
+    year = today().year
+    twin = make_org(world.admin, "CB-A2", parent=world.partial, name="Chi bộ A")
+    factories.reaching(world, world.cell_a, "Ở Chi Bộ A", 30, date(year + 1, 4, 10))
+    factories.reaching(world, twin, "Ở Chi Bộ A Khác", 40, date(year + 1, 4, 10))
+    found = selectors.budget(SYSTEM_SCOPE, world.root, year, today())
+    cells = {path: (s.name, s.code, s.count, s.total) for path, s in found.by_cell.items()}
+    assert cells == {
+        world.cell_a.path: ("Chi bộ A", "CB-A", 1, 3_510_000),
+        twin.path: ("Chi bộ A", "CB-A2", 1, 4_680_000),
+    }

@@ -140,6 +140,25 @@ def test_the_hand_over_and_the_money_paid_are_recorded(world):
         )
 
 
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"handed_over_on": "tomorrow"}, "handed_over_on"),
+        ({"batch": date(2018, 2, 3)}, "batch"),  # a batch two years before the decision
+    ],
+)
+def test_a_hand_over_in_the_future_or_a_batch_far_from_the_decision_is_refused(world, fields, field):
+    member = factories.member(world, world.cell_a, "Nhận Huy Hiệu", date(1990, 1, 5))
+    if fields.get("handed_over_on") == "tomorrow":
+        fields = {"handed_over_on": today() + timedelta(days=1)}
+    with pytest.raises(ValidationError) as refused:
+        services.award_record(
+            actor=world.office, member=member, years=30, awarded_on=date(2020, 2, 3), **fields
+        )
+    assert field in refused.value.message_dict
+    assert not Award.objects.exists()
+
+
 def test_the_tables(world):
     with pytest.raises(ValidationError):
         services.base_salary_add(actor=world.office, starts_on=date(2024, 7, 1), amount=2_500_000)
@@ -187,3 +206,61 @@ def test_the_settings(world):
     assert again.version == saved.version + 1 and again.province_symbol == "HCM"
     assert selectors.settings_for(world.cell_b) == again
     assert selectors.settings_for(world.cell_b).pk is not None
+
+
+def test_a_badge_number_is_not_given_twice_and_follows_the_provinces_symbol(world):
+    first = factories.member(world, world.cell_a, "Số Một", date(1990, 1, 5))
+    second = factories.member(world, world.cell_a, "Số Hai", date(1990, 1, 6))
+    services.award_record(
+        actor=world.office, member=first, years=30, awarded_on=date(2020, 2, 3), badge_number="HN 00000001"
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.award_record(
+            actor=world.office,
+            member=second,
+            years=30,
+            awarded_on=date(2020, 2, 3),
+            badge_number="hn00000001",
+        )
+    assert "badge_number" in refused.value.message_dict
+    # with the province's symbol set, another province's series is refused, and a number typed
+    # without its space reads with the symbol ("HND…" is "HN D…" for the 55-year badge)
+    services.settings_save(
+        actor=world.office,
+        organization=world.root,
+        batches=[[2, 3, 12], [5, 19, 3], [9, 2, 6], [11, 7, 10]],
+        province_symbol="HN",
+        wait_from_effective_date=True,
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.award_record(
+            actor=world.office,
+            member=second,
+            years=30,
+            awarded_on=date(2020, 2, 3),
+            badge_number="HP 00000002",
+        )
+    assert "HN" in refused.value.message_dict["badge_number"][0]
+    award = services.award_record(
+        actor=world.office, member=second, years=30, awarded_on=date(2020, 2, 3), badge_number="HN00000002"
+    )
+    assert award.badge_number == "HN 00000002"
+    veteran = factories.member(world, world.cell_a, "Năm Lăm Năm", date(1960, 1, 5))
+    award = services.award_record(
+        actor=world.office, member=veteran, years=55, awarded_on=date(2020, 2, 3), badge_number="HND000001"
+    )
+    assert award.badge_number == "HN D000001"
+
+
+@pytest.mark.parametrize("day_month", [(30, 2), (29, 2), (31, 4)])
+def test_a_batch_on_a_day_its_month_lacks_is_refused(world, day_month):
+    day, month = day_month
+    with pytest.raises(ValidationError) as refused:
+        services.settings_save(
+            actor=world.office,
+            organization=world.root,
+            batches=[[month, day, 12], [5, 19, 3], [9, 2, 6], [11, 7, 10]],
+            province_symbol="",
+            wait_from_effective_date=True,
+        )
+    assert "batches" in refused.value.message_dict

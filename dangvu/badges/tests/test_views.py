@@ -1,7 +1,6 @@
-"""The badge pages: next year's budget (page and XLSX) and the members a batch may propose; who
-reads them (whoever sees the organisation, each with the members they see), the contents against
-hand-made members, bounded queries, and the health-data rule (gravely ill shown only to whoever
-keeps the records of the member's cell)."""
+"""The badge pages: next year's budget (page and XLSX); who reads them (whoever sees the
+organisation, each with the members they see), the contents against hand-made members, bounded
+queries. The batch pages: test_proposals."""
 
 from datetime import date
 from io import BytesIO
@@ -12,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from dangvu.badges.choices import Early
 from dangvu.core.periods import today
 
 from . import factories
@@ -32,10 +30,6 @@ def _export(client, code: str):
     return client.get(reverse("badges:budget_export", args=[code]), {"nam": YEAR})
 
 
-def _batch(client, code: str, day: date | None = BATCH):
-    return client.get(reverse("badges:batch", args=[code]), {"dot": day.isoformat()} if day else {})
-
-
 def _fixture(world):
     f = factories
     f.reaching(world, world.cell_a, "A Ba Mươi", 30, date(NEXT, 4, 10))  # batch 19/05, costed
@@ -45,15 +39,11 @@ def _fixture(world):
     f.illness(world, ill, today())
 
 
-def _names(response) -> set[str]:
-    return {row.candidate.member.person.full_name for row in response.context["rows"]}
-
-
-VIEWS = ["budget", "export", "batch"]
+VIEWS = ["budget", "export"]
 
 
 def _get(view, client, code):
-    return {"budget": _budget, "export": _export, "batch": _batch}[view](client, code)
+    return {"budget": _budget, "export": _export}[view](client, code)
 
 
 @pytest.mark.parametrize("view", VIEWS)
@@ -88,7 +78,7 @@ def test_the_budget_lists_next_years_badges_and_their_money(as_user, world):
     assert rows["A Bốn Lăm"] == (45, BATCH, None)
     assert rows["B Bốn Mươi"] == (40, BATCH, 4_680_000)
     assert (found.total.total, found.total.uncosted) == (8_190_000, 1)
-    assert {name: s.count for name, s in found.by_cell.items()} == {"Chi bộ A": 2, "Chi bộ B": 1}
+    assert {s.name: s.count for s in found.by_cell.values()} == {"Chi bộ A": 2, "Chi bộ B": 1}
     page = response.content.decode()
     assert "A Ba Mươi" in page and "B Bốn Mươi" in page
     assert "cần mức tiền địa phương" in page.lower()
@@ -99,7 +89,6 @@ def test_the_secretary_sees_only_the_cell_members(as_user, world):
     _fixture(world)
     found = _budget(as_user(world.secretary_a), "CB-A").context["budget"]
     assert {line.member.person.full_name for line in found.lines} == {"A Ba Mươi", "A Bốn Lăm"}
-    assert _names(_batch(as_user(world.secretary_a), "CB-A")) == {"A Ba Mươi", "A Bốn Lăm", "A Bệnh"}
 
 
 def test_the_budget_says_nothing_of_money_without_members(as_user, world):
@@ -124,42 +113,6 @@ def test_the_budget_xlsx(as_user, world):
     assert table["A Ba Mươi"]["Đợt trao"].date() == BATCH
 
 
-def test_the_batch_page_lists_the_members_it_may_propose(as_user, world):
-    _fixture(world)
-    due = factories.reaching(world, world.cell_a, "A Chờ Kỷ Luật", 30, date(NEXT, 4, 20))
-    factories.discipline(world, due, today(), effective=date(NEXT, 1, 1))  # wait until 01/07
-    response = _batch(as_user(world.office), "DU")
-    assert response.context["chosen"] == BATCH
-    assert _names(response) == {"A Ba Mươi", "A Bốn Lăm", "B Bốn Mươi", "A Bệnh", "A Chờ Kỷ Luật"}
-    rows = {row.candidate.member.person.full_name: row for row in response.context["rows"]}
-    assert rows["A Ba Mươi"].candidate.years == 30 and rows["A Bốn Lăm"].candidate.years == 45
-    assert rows["A Chờ Kỷ Luật"].candidate.not_yet_until == date(NEXT, 7, 1)
-    page = response.content.decode()
-    assert f"10/04/{NEXT}" in page and f"01/07/{NEXT}" in page
-
-
-def test_the_batch_defaults_to_the_next_one_and_ignores_unknown_days(as_user, world):
-    client = as_user(world.office)
-    default = _batch(client, "DU", None).context
-    assert default["chosen"] >= today() and default["chosen"] in default["choices"]
-    assert _batch(client, "DU", date(NEXT, 5, 20)).context["chosen"] == default["chosen"]
-    assert len(default["choices"]) == 8  # four batches this year and next year
-
-
-def test_gravely_ill_is_shown_only_to_whoever_keeps_the_cells_records(as_user, world):
-    _fixture(world)
-    for persona, sees in (("office", True), ("secretary_a", True), ("leader", False), ("inspection", False)):
-        code = "CB-A" if persona == "secretary_a" else "DU"
-        response = _batch(as_user(getattr(world, persona)), code)
-        row = next(r for r in response.context["rows"] if r.candidate.member.person.full_name == "A Bệnh")
-        page = response.content.decode().lower()
-        assert ("bệnh nặng" in page) is sees, persona
-        assert row.early_hidden is not sees
-        assert row.candidate.early == Early.GRAVELY_ILL
-        if not sees:
-            assert "tặng sớm" in page  # "early award"
-
-
 def _queries(callable_) -> int:
     with CaptureQueriesContext(connection) as captured:
         callable_()
@@ -173,7 +126,6 @@ def test_query_counts_do_not_grow_with_the_members_due(as_user, world):
     def run():
         assert _budget(client, "DU").status_code == 200
         assert _export(client, "DU").status_code == 200
-        assert _batch(client, "DU").status_code == 200
 
     one = _queries(run)
     for i in range(1, 20):

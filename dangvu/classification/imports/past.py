@@ -187,7 +187,7 @@ class _Past:
         raw = row.values.get("year") or ""
         if not raw:
             return None  # refused by the reading: a required column
-        if not raw.isdigit() or len(raw) != 4:
+        if not (raw.isascii() and raw.isdigit()) or len(raw) != 4:
             row.refuse(YEAR, _("“%(value)s” is not a year.") % {"value": raw})
             return None
         year = int(raw)

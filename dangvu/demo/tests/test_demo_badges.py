@@ -88,3 +88,24 @@ def test_excellent_members_and_cells_of_each_complete_year_hold_a_certificate(de
         assert figures["commendations.individual"]["value"] > 0, year
         assert figures["commendations.collective"]["value"] > 0, year
     assert Commendation.objects.filter(organization=demo, form=CommendationForm.MERIT).count() == 1
+
+
+def test_the_next_two_batches_are_being_prepared_with_dossiers_mostly_complete(demo):
+    from dangvu.badges import selectors
+    from dangvu.badges.choices import Early
+    from dangvu.badges.models import Illness, Proposal
+
+    batches = (date(2027, 2, 3), date(2027, 5, 19))  # the first after TODAY (Hanoi's windows)
+    found = Proposal.objects.all()
+    assert set(found.values_list("batch", flat=True)) == set(batches)
+    expected: dict[tuple[int, int], date] = {}  # each member and badge once, in the first batch
+    for batch in batches:
+        for c in selectors.candidates_for_batch(SYSTEM_SCOPE, demo, batch, on=TODAY):
+            if not c.not_yet:
+                expected.setdefault((c.member.pk, c.years), batch)
+    assert {(p.member_id, p.years): p.batch for p in found} == expected
+    missing = [p for p in found if rules.papers_missing(p.early, p.papers)]
+    assert found.count() >= 4 and 1 <= len(missing) < found.count() / 2
+    ill = found.get(early=Early.GRAVELY_ILL)
+    assert ill.batch == batches[0] and Illness.objects.filter(member=ill.member).exists()
+    assert "medical_record" in rules.papers_missing(ill.early, ill.papers)
