@@ -32,17 +32,18 @@ SEEDS = ("dangvu.core.migrations.0004_load_vn_calendar", "dangvu.badges.migratio
 
 
 @pytest.fixture(autouse=True)
-def _seeded_again(request, django_db_blocker):
-    """A transactional test (a browser test's live server) empties every table when it ends, the
-    rows of the data migrations too: load them again so that the tests after it see them. (Set up
-    before the database fixtures, this runs after their teardown.)"""
-    yield
-    if "transactional_db" in request.fixturenames:
+def _seeded(request):
+    """A transactional test (a browser test's live server; a marker's transaction=True) empties every
+    table when it ends, the rows of the data migrations too, and pytest-django runs those tests last:
+    each of them loads the rows again first (the loads skip what is there). Django's serialized
+    rollback would do it for every seed, but it collides with the content types the flush recreates."""
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
         from django.apps import apps
 
-        with django_db_blocker.unblock():
-            for module in SEEDS:
-                importlib.import_module(module).load(apps, None)
+        request.getfixturevalue("transactional_db")
+        for module in SEEDS:
+            importlib.import_module(module).load(apps, None)
 
 
 @pytest.fixture

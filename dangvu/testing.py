@@ -176,6 +176,25 @@ def member_of_persona(world: World, person: Person, cell: Organization):
     return member
 
 
+# ------------------------------------------------------------------------------------ API tests
+
+
+def api_headers(user) -> dict:
+    """The Authorization header of a fresh API token of `user`."""
+    from dangvu.core.services import api_token_create
+
+    _token, plain = api_token_create(actor=user, user=user, name="thử")
+    return {"Authorization": f"Bearer {plain}"}
+
+
+def api_send(client, method: str, path: str, body: dict | None, headers: dict):
+    """A request of `method` to the API, with `body` as JSON when there is one."""
+    kwargs = {"headers": headers}
+    if body is not None:
+        kwargs |= {"data": json.dumps(body), "content_type": "application/json"}
+    return getattr(client, method)(path, **kwargs)
+
+
 # ------------------------------------------------------------------------------- browser tests
 
 PHONE = {"width": 360, "height": 740}

@@ -9,8 +9,9 @@ award_update / award_delete; the commendations by the office of the subtree
 
 Whether a member is gravely ill is health data: only those who keep the records of the member's cell
 (`RECORDS`: the office, the cell's chi ủy) read "gravely_ill", and that showing is logged
-(core.audit.personal_data_shown); others read "early", with the explanation made again without the
-illness and the medical record of the dossier as "early_evidence" — the same rule as the pages."""
+(core.audit.personal_data_shown). To others such an award or proposal reads as an ordinary one (no
+early reason, no medical record among its papers: "early" alone would tell it, posthumous awards
+being shown) and the candidate is left out of the batch's list — the same rule as the pages."""
 
 from datetime import date
 
@@ -23,7 +24,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from dangvu.core import access, periods
-from dangvu.core.access import MANAGE, RECORDS, Scope
+from dangvu.core.access import MANAGE, Scope
 from dangvu.core.api_errors import ERRORS, ErrorOut, refused
 from dangvu.core.api_pagination import Pages
 from dangvu.core.audit import StaleVersionError, personal_data_shown
@@ -31,7 +32,7 @@ from dangvu.members import selectors as member_selectors
 from dangvu.organization import selectors as org_selectors
 from dangvu.organization.models import Organization
 
-from . import commendations, rules, selectors, services
+from . import commendations, proposals, selectors, services
 from .api_schemas import (
     AwardIn,
     AwardOut,
@@ -47,8 +48,8 @@ from .api_schemas import (
     RegisterFilters,
     YearFilter,
 )
-from .choices import Early, Paper
-from .models import Award, Proposal
+from .choices import Early
+from .models import Award
 
 router = Router(tags=["badges"])
 
@@ -60,20 +61,9 @@ HIDDEN = ""
 # ------------------------------------------------------------------------------ small reads
 
 
-def _hidden(scope: Scope, early: str, cell_path: str) -> bool:
-    """Whether the reason of an early award is kept from the caller: a grave illness, to anyone
-    who does not keep the records of the member's cell."""
-    return early == Early.GRAVELY_ILL and not scope.covers(cell_path, RECORDS)
-
-
 def _log_shown(request, record, shown: bool) -> None:
     if shown:
         personal_data_shown(user=request.user, record=record, path=request.path)
-
-
-def _codes(paths) -> dict[str, str]:
-    """The codes of the organisations at `paths` (one query)."""
-    return dict(Organization.objects.filter(path__in=set(paths)).values_list("path", "code"))
 
 
 def _awards(scope: Scope, organization: Organization) -> QuerySet[Award]:
@@ -84,11 +74,6 @@ def _awards(scope: Scope, organization: Organization) -> QuerySet[Award]:
         .select_related("member__person__organization")
         .order_by("-awarded_on", "member__person__sort_key", "pk")
     )
-
-
-def _award_get(scope: Scope, award_id: int, action: str = access.VIEW) -> Award:
-    found = Award.objects.select_related("member__person__organization")
-    return access.get_for_user_or_404(found, scope, action, pk=award_id)
 
 
 def _award_out(award: Award, amount: int | None, hidden: bool) -> dict:
@@ -130,7 +115,7 @@ class _Register:
         amounts = selectors.amounts_of(awards)
         rows, shown = [], False
         for award in awards:
-            hidden = _hidden(scope, award.early, award.member.person.organization.path)
+            hidden = selectors.illness_hidden(scope, award.early, award.member.person.organization.path)
             shown |= award.early == Early.GRAVELY_ILL and not hidden
             rows.append(_award_out(award, amounts.get(award.pk), hidden))
         _log_shown(self.request, self.organization, shown)
@@ -138,7 +123,7 @@ class _Register:
 
 
 def _read_award(request, award: Award) -> dict:
-    hidden = _hidden(request.scope, award.early, award.member.person.organization.path)
+    hidden = selectors.illness_hidden(request.scope, award.early, award.member.person.organization.path)
     _log_shown(request, award.member, award.early == Early.GRAVELY_ILL and not hidden)
     return _award_out(award, selectors.money_of(award), hidden)
 
@@ -182,7 +167,7 @@ def award_list(request, code: str, filters: Query[RegisterFilters]):
 @router.get("/badge-awards/{award_id}", response={200: AwardOut, 404: ErrorOut})
 def award_read(request, award_id: int):
     """One line of the register."""
-    return _read_award(request, _award_get(request.scope, award_id))
+    return _read_award(request, selectors.award_get(request.scope, award_id))
 
 
 @router.post("/members/{member_id}/badge-awards", response={201: AwardOut, **ERRORS})
@@ -195,26 +180,26 @@ def award_create(request, member_id: int, payload: AwardIn):
         award = services.award_record(actor=request.user, member=member, **payload.dict())
     except ValidationError as exc:
         return refused(exc)
-    return Status(201, _read_award(request, _award_get(request.scope, award.pk)))
+    return Status(201, _read_award(request, selectors.award_get(request.scope, award.pk)))
 
 
 @router.patch("/badge-awards/{award_id}", response={200: AwardOut, **ERRORS})
 def award_patch(request, award_id: int, payload: AwardPatch):
     """Correct a line of the register, or record the hand-over, the money paid, the number
     (services.award_update). `version` is the award's, as read."""
-    award = _award_get(request.scope, award_id, MANAGE)
+    award = selectors.award_get(request.scope, award_id, MANAGE)
     changes = payload.dict(exclude_unset=True, exclude={"version"})
     try:
         services.award_update(actor=request.user, award=award, expected_version=payload.version, **changes)
     except (ValidationError, StaleVersionError) as exc:
         return refused(exc)
-    return _read_award(request, _award_get(request.scope, award_id))
+    return _read_award(request, selectors.award_get(request.scope, award_id))
 
 
 @router.delete("/badge-awards/{award_id}", response={204: None, **ERRORS})
 def award_remove(request, award_id: int, version: int):
     """Take a line entered by mistake out of the register (kept, marked deleted)."""
-    award = _award_get(request.scope, award_id, MANAGE)
+    award = selectors.award_get(request.scope, award_id, MANAGE)
     try:
         services.award_delete(actor=request.user, award=award, expected_version=version)
     except StaleVersionError as exc:
@@ -239,11 +224,10 @@ def eligibility(request, code: str, filters: Query[BatchFilter]):
     if refusal:
         return refusal
     found = selectors.candidates_for_batch(scope, organization, filters.batch)
-    codes = _codes(c.cell_path for c in found)
     rows, shown = [], False
     for candidate in found:
         early = candidate.early
-        if _hidden(scope, early, candidate.cell_path):
+        if selectors.illness_hidden(scope, early, candidate.cell_path):
             # a gravely ill member is left out for who may not know it: "early" alone would tell
             continue
         shown |= early == Early.GRAVELY_ILL
@@ -251,7 +235,7 @@ def eligibility(request, code: str, filters: Query[BatchFilter]):
             {
                 "member_id": candidate.member.pk,
                 "full_name": candidate.member.person.full_name,
-                "cell_code": codes.get(candidate.cell_path, ""),
+                "cell_code": candidate.member.cell_code or "",
                 "cell_name": candidate.cell_name,
                 "years": candidate.years,
                 "reached_on": candidate.reached_on,
@@ -274,7 +258,6 @@ def budget(request, code: str, filters: Query[BudgetFilters]):
     organization = org_selectors.organization_get(request.scope, code)
     year = filters.year or periods.today().year
     found = selectors.budget(request.scope, organization, year, filters.as_of or periods.today())
-    codes = _codes(line.cell_path for line in found.lines)
 
     def subtotal(s: selectors.Subtotal) -> dict:
         return {"count": s.count, "total": s.total, "uncosted": s.uncosted}
@@ -293,7 +276,7 @@ def budget(request, code: str, filters: Query[BudgetFilters]):
             {
                 "member_id": line.member.pk,
                 "full_name": line.member.person.full_name,
-                "cell_code": codes.get(line.cell_path, ""),
+                "cell_code": line.cell_code,
                 "cell_name": line.cell_name or "",
                 "years": line.years,
                 "reached_on": line.reached_on,
@@ -320,23 +303,13 @@ def proposal_list(request, code: str, filters: Query[BatchFilter]):
     refusal = _batch_or_refused(organization, filters.batch)
     if refusal:
         return refusal
-    proposals = (
-        access.restrict(Proposal.objects, scope)
-        .filter(batch=filters.batch, member__person__organization__path__startswith=organization.path)
-        .select_related("member__person__organization")
-        .order_by("member__person__sort_key", "years", "pk")
+    found = proposals.proposals_in(scope, organization, filters.batch).order_by(
+        "member__person__sort_key", "years", "pk"
     )
     rows, shown = [], False
-    for proposal in proposals:
-        cell = proposal.member.person.organization
-        present = [p for p in rules.papers_required(proposal.early) if p in set(proposal.papers or [])]
-        missing = list(rules.papers_missing(proposal.early, proposal.papers or []))
-        early = proposal.early
-        if _hidden(scope, early, cell.path):
-            early = HIDDEN
-            present = [p for p in present if p != Paper.MEDICAL_RECORD]
-            missing = [p for p in missing if p != Paper.MEDICAL_RECORD]
-        shown |= early == Early.GRAVELY_ILL
+    for row in proposals.proposal_rows(scope, found):
+        proposal, cell = row.proposal, row.proposal.member.person.organization
+        shown |= proposal.early == Early.GRAVELY_ILL and not row.early_hidden
         rows.append(
             {
                 "id": proposal.pk,
@@ -346,9 +319,9 @@ def proposal_list(request, code: str, filters: Query[BatchFilter]):
                 "cell_name": cell.name,
                 "years": proposal.years,
                 "batch": proposal.batch,
-                "early": early,
-                "papers_present": present,
-                "papers_missing": missing,
+                "early": HIDDEN if row.early_hidden else proposal.early,
+                "papers_present": [p.code for p in row.papers if p.present],
+                "papers_missing": [p.code for p in row.missing],
                 "note": proposal.note,
                 "version": proposal.version,
             }

@@ -13,8 +13,8 @@ Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
 Badge = Annotated[int, Field(ge=0, le=32_767)]  # a milestone (rules.MILESTONES); the service checks it
 Money = Annotated[int, Field(ge=0, le=2_147_483_647)]  # VND
 # What an answer says of an early award: "" at the milestone, "gravely_ill", "posthumous", or
-# "early" when the caller may not know why (a grave illness is health data).
-EarlyShown = Literal["", "gravely_ill", "posthumous", "early"]
+# "" also for a grave illness the caller may not know (health data): an ordinary award to them.
+EarlyShown = Literal["", "gravely_ill", "posthumous"]
 
 
 class RegisterFilters(Schema):
@@ -104,7 +104,7 @@ class ProposalOut(Schema):
     years: int
     batch: date
     early: EarlyShown
-    papers_present: list[str]  # choices.Paper codes; "early_evidence" when the reason is hidden
+    papers_present: list[str]  # choices.Paper codes; no medical record when the illness is hidden
     papers_missing: list[str]
     note: str
     version: int

@@ -5,7 +5,9 @@ are the services' (commendations.py)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dangvu.core import periods
 from dangvu.core.forms import VersionField, VNDateField
+from dangvu.members.forms import MemberChoice
 from dangvu.members.models import Member
 from dangvu.organization.models import Organization
 
@@ -22,11 +24,6 @@ class OrganizationChoice(forms.ModelChoiceField):
         return f"{org.code} — {org.name}"
 
 
-class MemberChoice(forms.ModelChoiceField):
-    def label_from_instance(self, member: Member) -> str:
-        return f"{member.person.full_name} ({member.person.organization.code})"
-
-
 class CommendationEditForm(forms.Form):
     """What a commendation records, its subject aside."""
 
@@ -39,8 +36,8 @@ class CommendationEditForm(forms.Form):
     )
     rated_year = forms.IntegerField(
         label=_("For the rating of the year"),
-        min_value=1930,
-        max_value=2100,
+        min_value=periods.FIRST_YEAR,
+        max_value=periods.LAST_YEAR,
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )

@@ -109,7 +109,7 @@ def _prefill(request: HttpRequest, org: Organization, organizations, members) ->
             initial["member"] = member.pk
             initial["organization"] = member.person.organization.code
     year = raw.get("nam", "")
-    if year.isascii() and year.isdigit() and len(year) == 4 and 1930 <= int(year) <= today.year:
+    if year.isascii() and year.isdigit() and len(year) == 4 and periods.FIRST_YEAR <= int(year) <= today.year:
         initial["rated_year"] = int(year)
         initial["reason"] = _("Completed their tasks excellently in %(year)d") % {"year": int(year)}
     return initial
@@ -151,17 +151,6 @@ def commendation_add(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "badges/commendation_form.html", context, status=status)
 
 
-def _register_of(request: HttpRequest, commendation: Commendation) -> Organization:
-    """The register to go back to: ?ve= (an organisation the user sees), else the commendation's."""
-    code = request.POST.get("ve") or request.GET.get("ve")
-    if code:
-        try:
-            return org_selectors.organization_get(request.scope, code)
-        except Http404:
-            pass
-    return commendation.organization
-
-
 def _register_url(org: Organization, commendation: Commendation) -> str:
     return reverse("badges:commendations", args=[org.code]) + f"?nam={commendation.decided_on.year}"
 
@@ -170,7 +159,9 @@ def _register_url(org: Organization, commendation: Commendation) -> str:
 def commendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct a commendation (version-checked); its subject stays."""
     commendation = register.commendation_get(request.scope, pk, MANAGE)
-    back_org = _register_of(request, commendation)
+    back_org = org_selectors.organization_or(
+        request.scope, request.POST.get("ve") or request.GET.get("ve"), commendation.organization
+    )
     initial = {name: getattr(commendation, name) for name in CommendationEditForm.FIELDS}
     form = CommendationEditForm(request.POST or None, initial={**initial, "version": commendation.version})
     if request.method == "POST":
@@ -211,7 +202,9 @@ def commendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def commendation_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Take a commendation out of the register (kept, marked deleted; version-checked)."""
     commendation = register.commendation_get(request.scope, pk, MANAGE)
-    back_org = _register_of(request, commendation)
+    back_org = org_selectors.organization_or(
+        request.scope, request.POST.get("ve") or request.GET.get("ve"), commendation.organization
+    )
     form = VersionOnlyForm(request.POST)
 
     def write(data):

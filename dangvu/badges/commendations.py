@@ -58,7 +58,7 @@ def _check(
         raise ValidationError({"issuer": _("Write who issued the commendation.")})
     if decided_on > periods.today():
         raise ValidationError({"decided_on": _("The commendation's decision date is not in the future.")})
-    if rated_year is not None and not (1930 <= rated_year <= decided_on.year):
+    if rated_year is not None and not (periods.FIRST_YEAR <= rated_year <= decided_on.year):
         raise ValidationError({"rated_year": _("The rated year is the decision's year or a year before it.")})
     if member is not None and member.person.organization_id != organization.pk:
         raise ValidationError(

@@ -4,12 +4,15 @@ a fixed number of queries; every text a spreadsheet would run as a formula is ne
 
 from datetime import date
 
+from django.utils import translation
+
 from dangvu.core.access import Scope
 from dangvu.core.spreadsheets import write_tables
 from dangvu.members.rules import months_between
 from dangvu.organization.models import Organization
 
-from . import selectors
+from . import proposals, selectors
+from .choices import Early
 
 BUDGET_SHEET = "Dự toán Huy hiệu Đảng"
 BUDGET_HEADERS = (
@@ -23,6 +26,11 @@ BUDGET_HEADERS = (
     "Tiền thưởng kèm theo",
 )
 NEEDS_LOCAL_AMOUNT = "Cần mức tiền địa phương"
+
+
+def badge_name(years: int) -> str:
+    """The badge as the files name it, in Vietnamese whatever the user's language."""
+    return f"Huy hiệu {years} năm tuổi Đảng"
 
 
 def budget_file(scope: Scope, organization: Organization, year: int, as_of: date) -> tuple[str, bytes]:
@@ -44,7 +52,7 @@ def _row(line: selectors.Line) -> list:
         line.cell_name,
         member.first_decision_on,
         months_between(origin, line.reached_on) // 12 if origin else None,
-        f"Huy hiệu {line.years} năm tuổi Đảng",
+        badge_name(line.years),
         line.batch,
         line.amount if line.amount is not None else NEEDS_LOCAL_AMOUNT,
     ]
@@ -89,7 +97,7 @@ def _register_row(number: int, line: selectors.RegisterLine) -> list:
         number,
         a.member.person.full_name,
         a.member.person.organization.name,
-        f"Huy hiệu {a.years} năm tuổi Đảng",
+        badge_name(a.years),
         a.awarded_on,
         a.decision_number,
         a.issuer,
@@ -99,4 +107,58 @@ def _register_row(number: int, line: selectors.RegisterLine) -> list:
         a.handed_over_on,
         line.amount if line.amount is not None else NEEDS_LOCAL_AMOUNT,
         a.money_paid,
+    ]
+
+
+# -------------------------------------------------------------------------------- a batch
+
+
+BATCH_SHEET = "Đề nghị tặng Huy hiệu Đảng"
+BATCH_HEADERS = (
+    "Họ và tên",
+    "Ngày sinh",
+    "Chi bộ",
+    "Ngày quyết định kết nạp",
+    "Tuổi đảng",
+    "Huy hiệu",
+    "Đợt",
+    "Tặng sớm/Truy tặng",
+    "Giấy tờ đã có",
+    "Giấy tờ còn thiếu",
+)
+
+
+def batch_file(
+    scope: Scope, org: Organization, batch_date: date
+) -> tuple[str, bytes, list[proposals.ProposalRow]]:
+    """The batch's proposals in the subtree as XLSX (the headers in Vietnamese, the papers in
+    Vietnamese whatever the user's language), by cell then given name; also the rows written (the
+    caller logs the illnesses shown)."""
+    with translation.override("vi"):
+        rows = proposals.proposal_rows(scope, proposals.proposals_in(scope, org, batch_date))
+        table = [_batch_row(row, batch_date) for row in rows]
+    data = write_tables([(BATCH_SHEET, BATCH_HEADERS, table)])
+    return f"de-nghi-huy-hieu-{batch_date:%Y-%m-%d}-{org.code}.xlsx", data, rows
+
+
+def _batch_row(row: proposals.ProposalRow, batch_date: date) -> list:
+    proposal = row.proposal
+    member = proposal.member
+    origin = member.party_age_origin
+    died_on = getattr(proposal, "died_on", None)  # Party age stops at death (members.rules)
+    age = months_between(origin, min(batch_date, died_on) if died_on else batch_date) if origin else None
+    # "early" alone would tell the illness: a hidden one reads as an ordinary proposal
+    shown = proposal.early == Early.GRAVELY_ILL and not row.early_hidden
+    early = EARLY_ILL_LABEL if shown else EARLY_LABELS.get(proposal.early, "")
+    return [
+        member.person.full_name,
+        member.person.date_of_birth,
+        row.cell_name,
+        member.first_decision_on,
+        f"{age // 12} năm {age % 12} tháng" if age is not None else "",
+        badge_name(proposal.years),
+        proposal.batch,
+        early,
+        "; ".join(p.label for p in row.papers if p.present),
+        "; ".join(p.label for p in row.missing),
     ]

@@ -11,7 +11,6 @@ whatever the size of the subtree."""
 
 from dataclasses import dataclass
 from datetime import date
-from weakref import WeakKeyDictionary
 
 from django.db.models import Q
 from django.utils.translation import gettext
@@ -95,8 +94,8 @@ def badges_awarded_detail(ctx: MetricContext) -> Detail:
 def _priced_awards(ctx: MetricContext) -> list[tuple[_Award, int | None]]:
     """Each award with its money (None: no coefficient): three queries."""
     awards = _awards(ctx)
-    tables = selectors.MoneyTables.load(sorted({a.path for a in awards}))
-    return [(a, tables.amount(a.path, a.years, a.awarded_on)) for a in awards]
+    prices = selectors.MoneyTables.prices([(a.path, a.years, a.awarded_on) for a in awards])
+    return list(zip(awards, prices, strict=True))
 
 
 @metrics.register(
@@ -120,18 +119,11 @@ def badges_reward_total_vnd_detail(ctx: MetricContext) -> Detail:
 
 
 # The three forecast keys read the same budget: computed once per context (the annual document and
-# the organisation's page compute every key on one context). Weak keys: an entry lives as long as its
-# context, so a later context, even one with equal values, reads the data afresh.
-_budgets: "WeakKeyDictionary[MetricContext, selectors.Budget | None]" = WeakKeyDictionary()
-
-
+# the organisation's page compute every key on one context).
+@metrics.once_per_context
 def _budget(ctx: MetricContext) -> selectors.Budget | None:
-    if ctx not in _budgets:
-        root = Organization.objects.filter(path=ctx.root_path).first()
-        _budgets[ctx] = (
-            None if root is None else selectors.budget(SYSTEM_SCOPE, root, ctx.year.number, ctx.as_of)
-        )
-    return _budgets[ctx]
+    root = Organization.objects.filter(path=ctx.root_path).first()
+    return None if root is None else selectors.budget(SYSTEM_SCOPE, root, ctx.year.number, ctx.as_of)
 
 
 @metrics.register("badges.due_next_year", kind=metrics.COUNT, label=_("Members due a Party badge next year"))

@@ -49,8 +49,8 @@ def _proposals(scope, organization: Organization, batch: date) -> tuple[int, int
 
 
 def _awards(scope, organization: Organization, year: int) -> Money:
-    """The year's awards in the register the user sees in the subtree, priced as selectors.amounts_of
-    does (coefficient × the base salary on the award date). Three queries."""
+    """The year's awards in the register the user sees in the subtree, priced (coefficient × the
+    base salary on the award date). Three queries."""
     rows = list(
         access.restrict(Award.objects, scope)
         .filter(
@@ -58,10 +58,9 @@ def _awards(scope, organization: Organization, year: int) -> Money:
             member__deleted_at__isnull=True,
             member__person__organization__path__startswith=organization.path,
         )
-        .values_list("years", "awarded_on", "member__person__organization__path")
+        .values_list("member__person__organization__path", "years", "awarded_on")
     )
-    tables = selectors.MoneyTables.load(sorted({path for _y, _d, path in rows}))
-    amounts = [tables.amount(path, years, on) for years, on, path in rows]
+    amounts = selectors.MoneyTables.prices(rows)
     known = [a for a in amounts if a is not None]
     return Money(count=len(amounts), total=sum(known), uncosted=len(amounts) - len(known))
 
@@ -69,10 +68,11 @@ def _awards(scope, organization: Organization, year: int) -> Money:
 def badges_panel(request, organization: Organization, nodes) -> Panel:
     scope = request.scope
     today = periods.today()
-    batch = next_batch(selectors.batches_of(selectors.settings_for(organization)), today)
-    candidates = selectors.candidates_for_batch(scope, organization, batch)
+    settings = selectors.settings_for(organization)  # read once for the three below
+    batch = next_batch(selectors.batches_of(settings), today)
+    candidates = selectors.candidates_for_batch(scope, organization, batch, settings=settings)
     proposed, papers_missing = _proposals(scope, organization, batch)
-    budget = selectors.budget(scope, organization, today.year, today)
+    budget = selectors.budget(scope, organization, today.year, today, settings=settings)
     return Panel(
         "badges/_panel.html",
         {

@@ -12,7 +12,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -28,7 +28,7 @@ from dangvu.members.models import Member
 from dangvu.organization import selectors as org_selectors
 from dangvu.organization.models import Organization
 
-from . import proposals
+from . import exports, proposals
 from .choices import Early
 from .models import Proposal
 from .proposal_forms import ProposalForm, ProposeForm, proposal_initial
@@ -54,15 +54,16 @@ def _batch_page(
     rows = proposals.candidate_rows(scope, org, chosen)
     proposed = proposals.proposal_rows(scope, proposals.proposals_in(scope, org, chosen))
     shown = {
-        r.candidate.member.pk: r.candidate.member for r in rows if r.candidate.early == Early.GRAVELY_ILL
+        r.candidate.member.pk: r.candidate.member
+        for r in rows
+        if r.candidate.early == Early.GRAVELY_ILL and not r.early_hidden
     }
     shown |= {
-        r.proposal.member_id: r.proposal.member for r in proposed if r.proposal.early == Early.GRAVELY_ILL
+        r.proposal.member_id: r.proposal.member
+        for r in proposed
+        if r.proposal.early == Early.GRAVELY_ILL and not r.early_hidden
     }
-    hidden = {r.candidate.member.pk for r in rows if r.early_hidden} | {
-        r.proposal.member_id for r in proposed if r.early_hidden
-    }
-    _log_illness(request, {pk: m for pk, m in shown.items() if pk not in hidden})
+    _log_illness(request, shown)
     award_url = reverse("badges:award_add", args=[org.code])
     context = {
         "org": org,
@@ -109,7 +110,7 @@ def batch_export(request: HttpRequest, code: str) -> HttpResponse:
     today = periods.today()
     choices = proposals.batch_choices(org, today)
     chosen = proposals.chosen_batch(request.GET.get("dot"), choices, today)
-    name, data, rows = proposals.batch_file(request.scope, org, chosen)
+    name, data, rows = exports.batch_file(request.scope, org, chosen)
     _log_illness(
         request,
         {
@@ -165,17 +166,6 @@ def _proposal(request: HttpRequest, pk: int) -> Proposal:
     )
 
 
-def _back_org(request: HttpRequest, proposal: Proposal) -> Organization:
-    """The organisation whose batch page the user came from (?to=code), else the member's cell."""
-    code = request.POST.get("to") or request.GET.get("to")
-    if code:
-        try:
-            return org_selectors.organization_get(request.scope, code)
-        except Http404:
-            pass
-    return proposal.member.person.organization
-
-
 @login_required
 def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The dossier of a proposal: the papers at hand (only those it needs), a note, the batch."""
@@ -187,7 +177,9 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProposalForm(
         request.POST or None, early=proposal.early, batches=batches, initial=proposal_initial(proposal)
     )
-    back_org = _back_org(request, proposal)
+    back_org = org_selectors.organization_or(
+        request.scope, request.POST.get("to") or request.GET.get("to"), proposal.member.person.organization
+    )
     if request.method == "POST":
 
         def write(data):
@@ -211,14 +203,14 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if answer is not None:
             return answer
-    hidden = proposal.early == Early.GRAVELY_ILL and not request.scope.covers(cell.path, RECORDS)
-    if proposal.early == Early.GRAVELY_ILL and not hidden:
+    # the proposal is read with RECORDS on the member's cell: the illness is shown, and logged
+    if proposal.early == Early.GRAVELY_ILL:
         personal_data_shown(user=request.user, record=proposal.member, path=request.path)
     context = {
         "form": form,
         "proposal": proposal,
         "org": back_org,
-        "early_label": proposals.early_label(proposal.early, hidden),
+        "early_label": proposals.early_label(proposal.early, False),
         "back_url": _batch_url(back_org, proposal.batch),
         "delete_form": VersionOnlyForm(initial={"version": proposal.version}, prefix="xoa"),
     }
@@ -232,7 +224,9 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def proposal_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Withdraw a proposal (kept, marked deleted)."""
     proposal = _proposal(request, pk)
-    back_org = _back_org(request, proposal)
+    back_org = org_selectors.organization_or(
+        request.scope, request.POST.get("to") or request.GET.get("to"), proposal.member.person.organization
+    )
     form = VersionOnlyForm(request.POST, prefix="xoa")
     back = _batch_url(back_org, proposal.batch)
 

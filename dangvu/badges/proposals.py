@@ -15,16 +15,14 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from dangvu.core import access
 from dangvu.core.access import MANAGE, RECORDS, Scope
 from dangvu.core.audit import save_audited, soft_delete, update_versioned
-from dangvu.core.spreadsheets import write_tables
 from dangvu.members.choices import EventKind
 from dangvu.members.models import Member, MemberEvent
-from dangvu.members.rules import add_months, months_between
+from dangvu.members.rules import add_months
 from dangvu.organization.models import Organization
 
 from . import rules, selectors
@@ -230,7 +228,7 @@ def proposal_rows(scope: Scope, proposals) -> list[ProposalRow]:
     for proposal in proposals:
         cell = proposal.member.person.organization
         present = set(proposal.papers or [])
-        hidden = proposal.early == Early.GRAVELY_ILL and not scope.covers(cell.path, RECORDS)
+        hidden = selectors.illness_hidden(scope, proposal.early, cell.path)
         rows.append(
             ProposalRow(
                 proposal=proposal,
@@ -273,7 +271,7 @@ def candidate_rows(scope: Scope, org: Organization, batch_date: date) -> list[Ca
     }
     rows = []
     for candidate in candidates:
-        hidden = candidate.early == Early.GRAVELY_ILL and not scope.covers(candidate.cell_path, RECORDS)
+        hidden = selectors.illness_hidden(scope, candidate.early, candidate.cell_path)
         if hidden:  # the explanation without the illness
             plain = dataclasses.replace(candidate, early=Early.NO)
             candidate = dataclasses.replace(
@@ -292,57 +290,3 @@ def candidate_rows(scope: Scope, org: Organization, batch_date: date) -> list[Ca
         key=lambda r: (r.candidate.cell_name, r.candidate.member.person.sort_key, r.candidate.member.pk)
     )
     return rows
-
-
-# ----------------------------------------------------------------------------------------- XLSX
-
-BATCH_SHEET = "Đề nghị tặng Huy hiệu Đảng"
-BATCH_HEADERS = (
-    "Họ và tên",
-    "Ngày sinh",
-    "Chi bộ",
-    "Ngày quyết định kết nạp",
-    "Tuổi đảng",
-    "Huy hiệu",
-    "Đợt",
-    "Tặng sớm/Truy tặng",
-    "Giấy tờ đã có",
-    "Giấy tờ còn thiếu",
-)
-
-
-def batch_file(scope: Scope, org: Organization, batch_date: date) -> tuple[str, bytes, list[ProposalRow]]:
-    """The batch's proposals in the subtree as XLSX (the headers in Vietnamese, the papers in
-    Vietnamese whatever the user's language), by cell then given name; also the rows written (the
-    caller logs the illnesses shown)."""
-    with translation.override("vi"):
-        rows = proposal_rows(scope, proposals_in(scope, org, batch_date))
-        table = [_xlsx_row(row, batch_date) for row in rows]
-    data = write_tables([(BATCH_SHEET, BATCH_HEADERS, table)])
-    return f"de-nghi-huy-hieu-{batch_date:%Y-%m-%d}-{org.code}.xlsx", data, rows
-
-
-def _xlsx_row(row: ProposalRow, batch_date: date) -> list:
-    proposal = row.proposal
-    member = proposal.member
-    origin = member.party_age_origin
-    died_on = getattr(proposal, "died_on", None)  # Party age stops at death (members.rules)
-    age = months_between(origin, min(batch_date, died_on) if died_on else batch_date) if origin else None
-    if proposal.early == Early.POSTHUMOUS:
-        early = "Truy tặng"
-    elif proposal.early == Early.GRAVELY_ILL:
-        early = "" if row.early_hidden else "Tặng sớm (bệnh nặng)"  # "early" alone would tell it
-    else:
-        early = ""
-    return [
-        member.person.full_name,
-        member.person.date_of_birth,
-        row.cell_name,
-        member.first_decision_on,
-        f"{age // 12} năm {age % 12} tháng" if age is not None else "",
-        f"Huy hiệu {proposal.years} năm tuổi Đảng",
-        proposal.batch,
-        early,
-        "; ".join(p.label for p in row.papers if p.present),
-        "; ".join(p.label for p in row.missing),
-    ]

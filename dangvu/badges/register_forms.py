@@ -6,14 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.core.forms import VersionField, VNDateField
+from dangvu.members.forms import MemberChoice
 from dangvu.members.models import Member
 
+from . import services
 from .choices import BADGE_YEARS, Early
-
-
-class MemberChoice(forms.ModelChoiceField):
-    def label_from_instance(self, member: Member) -> str:
-        return f"{member.person.full_name} ({member.person.organization.code})"
 
 
 def _number(label, help_text=""):
@@ -43,17 +40,7 @@ class AwardEditForm(forms.Form):
     )
     version = VersionField()
 
-    FIELDS = (
-        "awarded_on",
-        "decision_number",
-        "issuer",
-        "batch",
-        "early",
-        "badge_number",
-        "handed_over_on",
-        "money_paid",
-        "note",
-    )
+    FIELDS = services.AWARD_FIELDS
 
     def values(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.FIELDS}

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from dangvu.core.access import MANAGE, RECORDS
 from dangvu.core.audit import personal_data_shown
 from dangvu.core.forms import add_refusal, write_from_form
 from dangvu.core.import_views import import_page, xlsx_response
-from dangvu.members.models import Member
+from dangvu.members import selectors as member_selectors
 from dangvu.organization import selectors as org_selectors
 from dangvu.organization.models import Organization
 
@@ -146,21 +146,13 @@ def award_add(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "badges/award_form.html", context, status=status)
 
 
-def _back_org(request: HttpRequest, award: Award) -> Organization:
-    code = request.POST.get("ve") or request.GET.get("ve")
-    if code:
-        try:
-            return org_selectors.organization_get(request.scope, code)
-        except Http404:
-            pass
-    return award.member.person.organization
-
-
 @login_required
 def award_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct a line of the register, or record its hand-over, money paid, number (version-checked)."""
     award = selectors.award_get(request.scope, pk, MANAGE)
-    org = _back_org(request, award)
+    org = org_selectors.organization_or(
+        request.scope, request.POST.get("ve") or request.GET.get("ve"), award.member.person.organization
+    )
     initial = {name: getattr(award, name) for name in AwardEditForm.FIELDS}
     form = AwardEditForm(request.POST or None, initial={**initial, "version": award.version})
     if request.method == "POST":
@@ -191,7 +183,9 @@ def award_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def award_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Take a line entered by mistake out of the register (kept, marked deleted), with a reason."""
     award = selectors.award_get(request.scope, pk, MANAGE)
-    org = _back_org(request, award)
+    org = org_selectors.organization_or(
+        request.scope, request.POST.get("ve") or request.GET.get("ve"), award.member.person.organization
+    )
     form = AwardDeleteForm(request.POST)
 
     def write(data):
@@ -218,10 +212,8 @@ def award_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def illness_add(request: HttpRequest, member: int) -> HttpResponse:
     """Record that a member is gravely ill, with its evidence (health data: the member's keepers
     only)."""
-    found = get_object_or_404(Member.objects.select_related("person__organization"), pk=member)
+    found = member_selectors.member_get(request.scope, member, RECORDS)
     cell = found.person.organization
-    if not request.scope.covers(cell.path, RECORDS):
-        raise Http404
     form = IllnessForm(request.POST or None, initial={"recorded_on": periods.today()})
     status = 200
     if request.method == "POST":

@@ -86,6 +86,13 @@ class MoneyTables:
         """Coefficient × base salary on `day`; None = "needs the local amount", never 0."""
         return rules.amount(self.coefficient(path, years, day), self.base_salary(day))
 
+    @classmethod
+    def prices(cls, badges: list[tuple[str, int, date]]) -> list[int | None]:
+        """The money of each badge (organisation path, years, award date), the tables read once
+        for them all (two queries)."""
+        tables = cls.load(sorted({path for path, _years, _day in badges}))
+        return [tables.amount(path, years, day) for path, years, day in badges]
+
 
 def coefficients_on(organization: Organization | None, day: date) -> dict[int, Decimal | None]:
     """Each badge's coefficient in force on `day` for `organization` (None: the national table):
@@ -108,15 +115,11 @@ def money_of(award: Award) -> int | None:
     return tables.amount(path, award.years, award.awarded_on)
 
 
-def amounts_of(awards) -> dict[int, int | None]:
-    """The money of each award of a list, by award id, in three queries whatever its length."""
-    rows = list(
-        Award.objects.filter(pk__in=[a.pk for a in awards]).values_list(
-            "pk", "years", "awarded_on", "member__person__organization__path"
-        )
-    )
-    tables = MoneyTables.load(sorted({r[3] for r in rows}))
-    return {pk: tables.amount(path, years, on) for pk, years, on, path in rows}
+def amounts_of(awards: list[Award]) -> dict[int, int | None]:
+    """The money of each award of a list (read with its member's organisation), by award id: two
+    queries whatever its length."""
+    badges = [(a.member.person.organization.path, a.years, a.awarded_on) for a in awards]
+    return dict(zip((a.pk for a in awards), MoneyTables.prices(badges), strict=True))
 
 
 # ---------------------------------------------------------------------------------- settings
@@ -217,6 +220,18 @@ def _counted(on: date, root_path: str) -> Q:
     return Q(Exists(official)) | Q(Exists(died))
 
 
+def illness_shown(scope: Scope, early: str, cell_path: str) -> bool:
+    """Whether a gravely ill member's early award is shown as such: only to who keeps the records of
+    the member's cell (health data); the page or file that shows it logs it."""
+    return early == Early.GRAVELY_ILL and scope.covers(cell_path, access.RECORDS)
+
+
+def illness_hidden(scope: Scope, early: str, cell_path: str) -> bool:
+    """Whether an early award's reason, a grave illness, is kept from the user: the award then reads
+    as an ordinary one ("early" alone would tell it, posthumous awards being shown)."""
+    return early == Early.GRAVELY_ILL and not scope.covers(cell_path, access.RECORDS)
+
+
 @dataclass
 class Candidate:
     """A member a batch may propose, and why."""
@@ -307,7 +322,12 @@ def _discipline_wait(member: Member, settings: BadgeSettings, day: date) -> date
 
 
 def candidates_for_batch(
-    scope: Scope, organization: Organization, batch_date: date, *, on: date | None = None
+    scope: Scope,
+    organization: Organization,
+    batch_date: date,
+    *,
+    on: date | None = None,
+    settings: BadgeSettings | None = None,
 ) -> list[Candidate]:
     """The members of the subtree a batch may propose (rules.md §2.1–§2.3), each with the milestone,
     the day reached, the batch, an early award (gravely ill: up to 12 or 24 months early; deceased:
@@ -316,7 +336,7 @@ def candidates_for_batch(
     members of the subtree, exempt included, and the deceased. A badge already in the register is
     not offered again. Three queries."""
     on = min(on or periods.today(), batch_date)
-    settings = settings_for(organization)
+    settings = settings or settings_for(organization)
     batches = batches_of(settings)
     batch = _batch_at(batch_date, batches)
     start, end = window_of(batch, batches, batch_date.year)
@@ -404,7 +424,9 @@ def _candidate(member, start, end, batch_date, batches, settings, awarded) -> Ca
 def candidate_of(member: Member, years: int, batch_date: date) -> Candidate | None:
     """The member as a candidate of the batch for the `years` badge (the rules of
     candidates_for_batch for one member), or None when the batch may not propose them."""
-    if not 1930 <= batch_date.year <= 2100:  # no batch then (and its window would leave the calendar)
+    if (
+        not periods.FIRST_YEAR <= batch_date.year <= periods.LAST_YEAR
+    ):  # no batch then (and its window would leave the calendar)
         return None
     settings = settings_for(member.person.organization)
     batches = batches_of(settings)
@@ -486,14 +508,21 @@ class Budget:
     total: Subtotal
 
 
-def budget(scope: Scope, organization: Organization, year: int, as_of: date | None = None) -> Budget:
+def budget(
+    scope: Scope,
+    organization: Organization,
+    year: int,
+    as_of: date | None = None,
+    *,
+    settings: BadgeSettings | None = None,
+) -> Budget:
     """Next year's awards for the subtree (metrics.md, "Badges"): active official members on the
     as-of date (today by default) whose milestone falls in the windows of the batches of `year` + 1
     (01/12 of `year` to 30/11 with the default windows), not already awarded that badge by the
     as-of date, and who may be proposed by its last batch (a discipline's wait over by then); by
     batch and by cell, at the money in force on the as-of date. Five queries."""
     as_of = as_of or periods.today()
-    settings = settings_for(organization)
+    settings = settings or settings_for(organization)
     batches = batches_of(settings)
     windows = sorted(window_of(b, batches, year + 1) for b in batches)
     start, end = windows[0][0], windows[-1][1]
@@ -669,7 +698,7 @@ def register_in(
         RegisterLine(
             a,
             amounts.get(a.pk),
-            a.early == Early.GRAVELY_ILL and scope.covers(a.member.person.organization.path, access.RECORDS),
+            illness_shown(scope, a.early, a.member.person.organization.path),
         )
         for a in awards
     ]

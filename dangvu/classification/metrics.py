@@ -11,29 +11,28 @@ settled readings:
 - cells: the final rating of each cell active on at least one day of the year; `unrated`: those
   with none (a cell dissolved without a rating included).
 
-The registry computes each key on its own; the figures of one context are read once (`_once`):
-four queries for every key of this app (one more per extra campaign), whatever the subtree's size.
+The registry computes each key on its own; the figures of one context are read once
+(`core.metrics.once_per_context`): four queries for every key of this app (one more per extra
+campaign), whatever the subtree's size.
 Each key's detail (the members or cells behind it) is built from the same rows, with two more
 queries for the names of the members not reviewed.
 """
 
-import weakref
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import wraps
 
 from django.db.models import OuterRef, Q, Subquery
-from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dangvu.core import metrics
 from dangvu.core.metrics import Detail, Entry, MetricContext
 from dangvu.core.vietnamese import name_sort_key
+from dangvu.members.metrics import member_url
 from dangvu.members.models import Member
-from dangvu.organization.metrics import cells_active_in_year
+from dangvu.organization.metrics import cell_entry, cells_active_in_year
 from dangvu.organization.models import Organization
 
 from .choices import Exclusion, Level, Stage
@@ -41,25 +40,6 @@ from .models import Campaign, CellRating, MemberRating
 from .selectors import roster_rows
 
 # ------------------------------------------------------------------------------------ the figures
-
-_memo: dict[tuple[int, str], tuple[weakref.ref, object]] = {}
-
-
-def _once(func: Callable[[MetricContext], object]) -> Callable[[MetricContext], object]:
-    """Compute `func` once per context object: the keys of one annual document (or one page) share
-    it. Held only while that context lives, so a later request, with a new context, reads afresh."""
-
-    @wraps(func)
-    def wrapper(ctx: MetricContext):
-        key = (id(ctx), func.__name__)
-        found = _memo.get(key)
-        if found is not None and found[0]() is ctx:
-            return found[1]
-        value = func(ctx)
-        _memo[key] = (weakref.ref(ctx, lambda _ref: _memo.pop(key, None)), value)
-        return value
-
-    return wrapper
 
 
 def _final(model, ctx: MetricContext):
@@ -106,7 +86,7 @@ class MemberRows:
     excluded: dict[int, tuple[int, str]]  # member id -> (cell id, exclusion), neither rated
 
 
-@_once
+@metrics.once_per_context
 def member_rows(ctx: MetricContext) -> MemberRows:
     """The members behind every member key: one query for the ratings, one for the campaigns and one
     per campaign for the roster."""
@@ -153,7 +133,7 @@ def _campaigns_covering(ctx: MetricContext) -> list[Campaign]:
     )
 
 
-@_once
+@metrics.once_per_context
 def cell_rows(ctx: MetricContext) -> list[Row]:
     """Every cell active in the year with its final rating (None: unrated), by code. One query."""
     final = _final(CellRating, ctx).filter(cell=OuterRef("pk"))
@@ -265,14 +245,13 @@ def _member_entry(row: Row, note: str) -> Entry:
         kind="member",
         cell=row.cell,
         note=note,
-        url=reverse("members:detail", args=[row.pk]),
+        url=member_url(row.pk),
     )
 
 
 def _cell_entry(row: Row) -> Entry:
     note = _rating_note(row) if row.level is not None else gettext("No final rating for the year")
-    url = reverse("organization:detail", args=[row.code])
-    return Entry(name=row.name, path=row.path, kind="cell", note=note, url=url)
+    return cell_entry(row.name, row.path, row.code, note)
 
 
 def _rated_members(ctx: MetricContext) -> list[Row]:

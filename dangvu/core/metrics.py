@@ -6,13 +6,15 @@ figure is never faked. Percentages are exact decimals rounded half-up to one pla
 "Settled readings").
 """
 
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import wraps
 from typing import Any
 
-from .periods import Year
+from .periods import Year, today
 
 COUNT = "count"
 RATIO = "ratio"
@@ -69,6 +71,15 @@ class MetricContext:
     root_path: str
     year: Year
     as_of: date
+
+    @classmethod
+    def of(
+        cls, root_path: str, year: int, as_of: date | None = None, on: date | None = None
+    ) -> "MetricContext":
+        """The context of `year` as of `as_of`, else the year's default day: its last, or `on` (today)
+        for the current year."""
+        the_year = Year(year)
+        return cls(root_path=root_path, year=the_year, as_of=as_of or the_year.default_as_of(on or today()))
 
     @property
     def last_day(self) -> date:
@@ -168,6 +179,27 @@ def compute_all(ctx: MetricContext) -> dict[str, dict[str, Any]]:
     return {m.key: m.compute(ctx) for m in implemented()}
 
 
+_memo: dict[tuple[int, str], tuple[weakref.ref, object]] = {}
+
+
+def once_per_context(func: Callable[[MetricContext], Any]) -> Callable[[MetricContext], Any]:
+    """Compute `func` once per context object: the keys of one annual document (or one page) share
+    it. Keyed on the object, not its value (a context is a frozen dataclass, equal to any other of
+    the same day): held only while that context lives, so a later request reads afresh."""
+
+    @wraps(func)
+    def wrapper(ctx: MetricContext):
+        key = (id(ctx), f"{func.__module__}.{func.__qualname__}")
+        found = _memo.get(key)
+        if found is not None and found[0]() is ctx:
+            return found[1]
+        value = func(ctx)
+        _memo[key] = (weakref.ref(ctx, lambda _ref: _memo.pop(key, None)), value)
+        return value
+
+    return wrapper
+
+
 def count(value: int) -> dict[str, Any]:
     return {"value": int(value)}
 
@@ -193,9 +225,8 @@ def percent(numerator: int, denominator: int) -> int | None:
 def annual_document(*, organization: Any, year: int, as_of: date | None, on: date) -> dict[str, Any]:
     """The annual figures document of the contract for an organisation (anything with code, name,
     path)."""
-    the_year = Year(year)
-    as_of = as_of or the_year.default_as_of(on)
-    ctx = MetricContext(root_path=organization.path, year=the_year, as_of=as_of)
+    ctx = MetricContext.of(organization.path, year, as_of, on)
+    as_of = ctx.as_of
     figures = compute_all(ctx)
     return {
         "organization": {"code": organization.code, "name": organization.name},

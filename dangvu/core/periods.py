@@ -37,12 +37,12 @@ class Year:
 FIRST_YEAR, LAST_YEAR = 1930, 2100
 
 
-def year_param(raw: str | None) -> int:
-    """A year from a query string (?nam=): the year typed when it is one, else this year (a bad
-    value is never an error: the page shows the current year)."""
+def year_param(raw: str | None, default: int | None = None) -> int:
+    """A year from a query string (?nam=): the year typed when it is one, else `default` (this year
+    when not given): a bad value is never an error."""
     if raw and len(raw) == 4 and raw.isascii() and raw.isdigit() and FIRST_YEAR <= int(raw) <= LAST_YEAR:
         return int(raw)
-    return today().year
+    return today().year if default is None else default
 
 
 def overlaps(start: date | None, end: date | None, first: date, last: date) -> bool:

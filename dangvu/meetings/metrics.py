@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangvu.core import metrics
 from dangvu.core.metrics import Detail, Entry, MetricContext
-from dangvu.members.metrics import attributed_cell_path
+from dangvu.members.metrics import attributed_cell_path, member_url
 from dangvu.members.models import Member
 from dangvu.members.selectors import exempt_on
 from dangvu.organization.choices import SeatRole
@@ -62,7 +62,7 @@ def _person_entry(row: dict, names: dict[str, str], prefix: str, note: str) -> E
     """A member entry for a person row annotated by _person_cell_annotations."""
     path = row["attributed_path"] or row[f"{prefix}organization__path"]
     cell = names.get(path) or row[f"{prefix}organization__name"]
-    url = reverse("members:detail", args=[row["person__member"]]) if row["person__member"] else ""
+    url = member_url(row["person__member"]) if row["person__member"] else ""
     return Entry(name=row[f"{prefix}full_name"], path=path, cell=cell, note=note, url=url)
 
 
@@ -165,7 +165,7 @@ def _study_entry(member_id: int, study: MemberStudy, names: dict[int, str], cell
         path=study.cell_path,
         cell=cells.get(study.cell_path, ""),
         note=note,
-        url=reverse("members:detail", args=[member_id]),
+        url=member_url(member_id),
     )
 
 

@@ -43,6 +43,13 @@ NEW_ADMISSION_HELP = _(
 DATE_FIELDS = {"youth_union_date": VNDateField, "card_issued_on": VNDateField}
 
 
+class MemberChoice(forms.ModelChoiceField):
+    """A member chosen from a list, named with their cell's code (two people may share a name)."""
+
+    def label_from_instance(self, member: Member) -> str:
+        return f"{member.person.full_name} ({member.person.organization.code})"
+
+
 class MemberForm(forms.ModelForm):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     date_of_birth = VNDateField(label=_("Date of birth"))

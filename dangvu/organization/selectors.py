@@ -69,6 +69,16 @@ def organization_get(scope: Scope, code: str, action: str = VIEW) -> Organizatio
     return access.get_for_user_or_404(Organization.objects.select_related("parent"), scope, action, code=code)
 
 
+def organization_or(scope: Scope, code: str | None, default: Organization) -> Organization:
+    """The organisation of `code` when given and seen by the user, else `default`: the page a user
+    came from (a register, a batch) to go back to after a write."""
+    if code:
+        found = access.restrict(Organization.objects.filter(code=code), scope, VIEW).first()
+        if found is not None:
+            return found
+    return default
+
+
 def top_organizations(scope: Scope) -> list[Organization]:
     """The highest organisations the user sees: the roots of their subtrees."""
     if scope.is_system:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangvu.core.forms import VersionField, VNDateField
 from dangvu.members.choices import DisciplineForm
+from dangvu.members.forms import MemberChoice
 from dangvu.members.models import Member
 from dangvu.organization.models import Organization
 
@@ -32,11 +33,6 @@ class ItemFilterForm(forms.Form):
     loai = forms.ChoiceField(
         label=capfirst(_("kind of work")), required=False, choices=[("", _("All kinds")), *ItemKind.choices]
     )
-
-
-class MemberChoice(forms.ModelChoiceField):
-    def label_from_instance(self, member: Member) -> str:
-        return f"{member.person.full_name} ({member.person.organization.code})"
 
 
 class ItemForm(forms.Form):

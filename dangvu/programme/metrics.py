@@ -27,7 +27,7 @@ from dangvu.core import metrics
 from dangvu.core.metrics import Detail, Entry, MetricContext
 from dangvu.members.metrics import attributed_cell_path
 from dangvu.organization.choices import CELL_KINDS
-from dangvu.organization.metrics import cells_active_in_year
+from dangvu.organization.metrics import cell_entry, cells_active_in_year
 from dangvu.organization.models import Organization
 
 from . import rules
@@ -213,13 +213,7 @@ def inspection_cells_inspected_detail(ctx: MetricContext) -> Detail:
         if subject.cell in cells:
             items[subject.cell].append(_concluded_item_note(row))
     counted = [
-        Entry(
-            name=name,
-            path=path,
-            kind="cell",
-            note="; ".join(items[path]),
-            url=reverse("organization:detail", args=[code]),
-        )
+        cell_entry(name, path, code, "; ".join(items[path]))
         for path, name, code in Organization.objects.filter(path__in=cells)
         .order_by("path")
         .values_list("path", "name", "code")
@@ -285,13 +279,12 @@ def regulations_cells_reviewed_pct_detail(ctx: MetricContext) -> Detail:
                 % {"review": ReviewKind(kind).label, "date": _day(review.reviewed_on)}
             )
     out_of = [
-        Entry(
-            name=cell["name"],
-            path=path,
-            kind="cell",
-            note="; ".join(notes.get(path, []))
+        cell_entry(
+            cell["name"],
+            path,
+            cell["code"],
+            "; ".join(notes.get(path, []))
             or gettext("no review of the working regulations recorded in the year"),
-            url=reverse("organization:detail", args=[cell["code"]]),
         )
         for path, cell in sorted(cells.items())
     ]

@@ -57,7 +57,7 @@ class Period:
         return urlencode({"nam": self.year, "ngay": f"{self.as_of:%d/%m/%Y}"})
 
     def context(self, organization: Organization) -> MetricContext:
-        return MetricContext(root_path=organization.path, year=periods.Year(self.year), as_of=self.as_of)
+        return MetricContext.of(organization.path, self.year, self.as_of)
 
 
 def period_of(params) -> Period:
@@ -135,11 +135,7 @@ def figures_of(organization: Organization, ctx: MetricContext) -> tuple[dict[str
     """The year's figures as the targets page and the API read them (selectors.figures_at: a past
     year's entered figures in place of the computed ones), and the keys entered."""
     found = selectors.figures_at(organization, ctx)
-    plain = {
-        key: {"value": f.value, "numerator": f.numerator, "denominator": f.denominator}
-        for key, f in found.items()
-    }
-    return plain, {key for key, f in found.items() if f.entered}
+    return {key: f.as_dict() for key, f in found.items()}, {key for key, f in found.items() if f.entered}
 
 
 # ---------------------------------------------------------------------------------------- targets
@@ -186,27 +182,16 @@ def target_lines(
     return lines
 
 
-def last_year_figures(organization, period: Period) -> dict[str, Shown]:
-    """Last year's figures, the office's entered ones in place of the computed ones (marked)."""
+def last_year_figures(organization, period: Period, keys: set[str]) -> dict[str, Shown]:
+    """Last year's figures of `keys` (the targeted ones), the office's entered ones in place of the
+    computed ones (marked, with no drill-down)."""
     previous = period.year - 1
-    found = selectors.figures_of_year(organization, previous, periods.today())
+    found = selectors.figures_of_year(organization, previous, periods.today(), keys)
     before = Period(previous, periods.Year(previous).default_as_of(periods.today()))
-    result = {}
-    for key, figure in found.items():
-        metric = metrics.get(key)
-        result[key] = Shown(
-            key=key,
-            label=str(metric.label),
-            kind=metric.kind,
-            value=figure.value,
-            text=shown(figure.value, metric.kind, key),
-            url="" if figure.entered else detail_url(organization, key, before),
-            numerator=figure.numerator,
-            denominator=figure.denominator,
-            entered=figure.entered,
-            note=figure.note,
-        )
-    return result
+    return {
+        key: shown_figure(organization, before, key, figure.as_dict(), entered=figure.entered)
+        for key, figure in found.items()
+    }
 
 
 # ---------------------------------------------------------------------------- the month's course
@@ -244,7 +229,7 @@ def courses(organization: Organization, period: Period) -> tuple[list[date], lis
             continue
         points = []
         for end in ends:
-            ctx = MetricContext(root_path=organization.path, year=periods.Year(period.year), as_of=end)
+            ctx = MetricContext.of(organization.path, period.year, end)
             points.append(shown_figure(organization, period, key, metric.compute(ctx), end))
         found.append(Course(key, str(metric.label), metric.kind, points))
     return ends, found
@@ -403,7 +388,8 @@ def dashboard(scope: Scope, organization: Organization, period: Period) -> dict[
     """Everything the dashboard shows."""
     ctx = period.context(organization)
     figures, entered = figures_of(organization, ctx)
-    last_year = last_year_figures(organization, period)
+    targets = selectors.targets_of(organization, period.year)
+    last_year = last_year_figures(organization, period, {t.metric for t in targets if t.metric})
     ends, found = courses(organization, period)
     charts = [
         ratings_chart(
@@ -418,7 +404,7 @@ def dashboard(scope: Scope, organization: Organization, period: Period) -> dict[
     ]
     charts = [c for c in charts if c is not None]
     return {
-        "targets": target_lines(organization, period, figures, last_year, entered=entered),
+        "targets": target_lines(organization, period, figures, last_year, targets, entered=entered),
         "ends": ends,
         "courses": found,
         "course_rows": [(end, [c.points[i] for c in found]) for i, end in enumerate(ends)],
@@ -476,19 +462,13 @@ def made_of(scope: Scope, organization: Organization, period: Period, key: str) 
     metric = metrics.get(key)
     if metric is None:
         return None
-    ctx = period.context(organization)
-    typed = selectors.entered_figure(organization, period.year, key)
-    if typed is not None:  # the office's figure: nothing stands behind it
-        value = selectors.entered(typed, metric.kind)
-        plain = {"value": value.value, "numerator": value.numerator, "denominator": value.denominator}
-        return Made(shown_figure(organization, period, key, plain, entered=True), False, [], [], 0, False)
-    figure = shown_figure(organization, period, key, metric.compute(ctx))
-    found = metrics.detail(key, ctx)
+    figure, found = selectors.figure_made_of(organization, period.context(organization), key)
+    head = shown_figure(organization, period, key, figure.as_dict(), entered=figure.entered)
     if found is None:
-        return Made(figure, False, [], [], 0, False)
+        return Made(head, False, [], [], 0, False)
     counted = visible(scope, found.counted)
     rest = _rest(found.counted, found.out_of) if found.out_of is not None else []
     rest_visible = visible(scope, rest)
     hidden = len(found.counted) - len(counted) + len(rest) - len(rest_visible)
     amounts = any(e.amount is not None for e in found.counted)
-    return Made(figure, True, _sorted(counted), _sorted(rest_visible), hidden, amounts)
+    return Made(head, True, _sorted(counted), _sorted(rest_visible), hidden, amounts)

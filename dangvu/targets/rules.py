@@ -5,7 +5,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-OPS = (">=", ">", "<=", "<", "=")
+from .choices import Op
+
+OPS: tuple[str, ...] = tuple(Op.values)
 
 
 def met(op: str, target: Decimal, actual: float | int | None) -> bool:

@@ -7,7 +7,6 @@ from typing import Any
 
 from dangvu.core import metrics
 from dangvu.core.access import MANAGE, Scope
-from dangvu.core.periods import Year
 from dangvu.organization.models import Organization
 
 from . import rules
@@ -61,6 +60,10 @@ class Figure:
     entered: bool = False
     note: str = ""
 
+    def as_dict(self) -> dict[str, Any]:
+        """The figure as the registry writes it (metrics.count / metrics.ratio)."""
+        return {"value": self.value, "numerator": self.numerator, "denominator": self.denominator}
+
 
 def entered(row: EnteredFigure, kind: str) -> Figure:
     """An entered figure as the dashboard reads it (a count whole, a percentage with its decimal)."""
@@ -70,28 +73,45 @@ def entered(row: EnteredFigure, kind: str) -> Figure:
     )
 
 
-def figures_at(organization: Organization, ctx: metrics.MetricContext) -> dict[str, Figure]:
-    """Every figure of the context's year for the organisation's subtree as of its day, the office's
-    entered figures taking the place of the computed ones (a year before the installation has no
-    data to compute from)."""
-    found = {
-        key: Figure(value=f.get("value"), numerator=f.get("numerator"), denominator=f.get("denominator"))
-        for key, f in metrics.compute_all(ctx).items()
-    }
-    for row in EnteredFigure.objects.filter(organization=organization, year=ctx.year.number):
+def figures_at(
+    organization: Organization, ctx: metrics.MetricContext, keys: set[str] | None = None
+) -> dict[str, Figure]:
+    """The figures of the context's year for the organisation's subtree as of its day (every one, or
+    those of `keys`), the office's entered figures taking the place of the computed ones (a year
+    before the installation has no data to compute from; figures are entered for past years only)."""
+    found = {}
+    for metric in metrics.implemented():
+        if keys is None or metric.key in keys:
+            f = metric.compute(ctx)
+            found[metric.key] = Figure(f.get("value"), f.get("numerator"), f.get("denominator"))
+    typed = EnteredFigure.objects.filter(organization=organization, year=ctx.year.number)
+    if keys is not None:
+        typed = typed.filter(metric__in=keys)
+    for row in typed:
         metric = metrics.get(row.metric)
         if metric is not None:
             found[row.metric] = entered(row, metric.kind)
     return found
 
 
-def figures_of_year(organization: Organization, year: int, on: date) -> dict[str, Figure]:
+def figures_of_year(
+    organization: Organization, year: int, on: date, keys: set[str] | None = None
+) -> dict[str, Figure]:
     """figures_at the year's default as-of day (its last day; `on` for the current year)."""
-    the_year = Year(year)
-    return figures_at(
-        organization,
-        metrics.MetricContext(root_path=organization.path, year=the_year, as_of=the_year.default_as_of(on)),
-    )
+    return figures_at(organization, metrics.MetricContext.of(organization.path, year, on=on), keys)
+
+
+def figure_made_of(
+    organization: Organization, ctx: metrics.MetricContext, key: str
+) -> tuple[Figure, metrics.Detail | None]:
+    """A figure (`key` of the registry) and what it is made of (core.metrics.detail): none for a
+    figure the office entered, since nothing stands behind a typed number."""
+    metric = metrics.get(key)
+    typed = entered_figure(organization, ctx.year.number, key)
+    if typed is not None:
+        return entered(typed, metric.kind), None
+    f = metric.compute(ctx)
+    return Figure(f.get("value"), f.get("numerator"), f.get("denominator")), metrics.detail(key, ctx)
 
 
 def entered_figure(organization: Organization, year: int, key: str) -> EnteredFigure | None:

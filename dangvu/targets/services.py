@@ -16,11 +16,9 @@ from dangvu.organization.models import Organization
 from . import rules
 from .models import EnteredFigure, Target
 
-YEARS = (1930, 2100)
-
 
 def _year(year: int) -> None:
-    if not YEARS[0] <= year <= YEARS[1]:
+    if not periods.FIRST_YEAR <= year <= periods.LAST_YEAR:
         raise ValidationError({"year": _("Choose a year between 1930 and 2100.")})
 
 

@@ -39,18 +39,9 @@ def _fraction(figure: dict) -> str:
     return f"{figure['numerator']}/{figure['denominator']}"
 
 
-def _year(raw: str | None, default: int) -> int:
-    """The year asked for (?nam=), or `default` when none or not a year we keep."""
-    try:
-        year = int(raw or "")
-    except ValueError:
-        return default
-    return year if services.YEARS[0] <= year <= services.YEARS[1] else default
-
-
 def _past_year(raw: str | None, today: date) -> int:
     """Figures are entered for past years only: this year or later asks for last year's."""
-    year = _year(raw, today.year - 1)
+    year = periods.year_param(raw, today.year - 1)
     return year if year < today.year else today.year - 1
 
 
@@ -59,8 +50,7 @@ def _with_year(name: str, code: str, year: int) -> str:
 
 
 def _entered_as_figure(row: EnteredFigure) -> dict:
-    figure = selectors.entered(row, metrics.get(row.metric).kind)
-    return {"value": figure.value, "numerator": figure.numerator, "denominator": figure.denominator}
+    return selectors.entered(row, metrics.get(row.metric).kind).as_dict()
 
 
 # ------------------------------------------------------------------------------------ targets
@@ -81,19 +71,10 @@ class Line:
 
 def _actuals(org: Organization, year: int, keys: set[str], today: date) -> tuple[dict, set[str]]:
     """The targeted figures only (each computed once, whatever the number of targets), as of today
-    or the year's end; for a past year the office's entered figures take the computed ones' place,
-    as on the dashboard. Returns the figures and the keys entered."""
-    the_year = periods.Year(year)
-    ctx = metrics.MetricContext(root_path=org.path, year=the_year, as_of=the_year.default_as_of(today))
-    known = [metrics.get(key) for key in sorted(keys) if metrics.get(key)]
-    figures = {metric.key: metric.compute(ctx) for metric in known}
-    entered: set[str] = set()
-    if year < today.year:
-        for row in selectors.entered_of(org, year):
-            if row.metric in figures:
-                figures[row.metric] = _entered_as_figure(row)
-                entered.add(row.metric)
-    return figures, entered
+    or the year's end, the office's entered figures in place of the computed ones as on the
+    dashboard. Returns the figures and the keys entered."""
+    found = selectors.figures_of_year(org, year, today, keys)
+    return {k: f.as_dict() for k, f in found.items()}, {k for k, f in found.items() if f.entered}
 
 
 def _line(org: Organization, year: int, target: Target, figures: dict, entered: set[str]) -> Line:
@@ -118,7 +99,7 @@ def targets(request: HttpRequest, code: str) -> HttpResponse:
     """The organisation's targets of the year, in their order, against the actual figures."""
     org = org_selectors.organization_get(request.scope, code)
     today = periods.today()
-    year = _year(request.GET.get("nam"), today.year)
+    year = periods.year_param(request.GET.get("nam"), today.year)
     rows = selectors.targets_of(org, year)
     figures, entered = _actuals(org, year, {t.metric for t in rows if t.metric}, today)
     lines = [_line(org, year, target, figures, entered) for target in rows]
@@ -147,7 +128,7 @@ def _form_page(request: HttpRequest, form, context: dict) -> HttpResponse:
 @login_required
 def target_add(request: HttpRequest, code: str) -> HttpResponse:
     org = org_selectors.organization_get(request.scope, code, MANAGE)  # selectors.can_set
-    year = _year(request.GET.get("nam"), periods.today().year)
+    year = periods.year_param(request.GET.get("nam"), periods.today().year)
     form = TargetForm(request.POST or None)
     back = _with_year("targets:targets", org.code, year)
     if request.method == "POST":
@@ -234,7 +215,7 @@ def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def targets_copy(request: HttpRequest, code: str) -> HttpResponse:
     """Copy last year's targets into the year (those already there are kept as they are)."""
     org = org_selectors.organization_get(request.scope, code, MANAGE)
-    year = _year(request.POST.get("nam") or request.GET.get("nam"), periods.today().year)
+    year = periods.year_param(request.POST.get("nam") or request.GET.get("nam"), periods.today().year)
     back = _with_year("targets:targets", org.code, year)
     source = len(selectors.targets_of(org, year - 1))
     try:
@@ -296,9 +277,7 @@ def figures(request: HttpRequest, code: str) -> HttpResponse:
     org = org_selectors.organization_get(request.scope, code)
     today = periods.today()
     year = _past_year(request.GET.get("nam"), today)
-    the_year = periods.Year(year)
-    ctx = metrics.MetricContext(root_path=org.path, year=the_year, as_of=the_year.default_as_of(today))
-    computed = metrics.compute_all(ctx)
+    computed = metrics.compute_all(metrics.MetricContext.of(org.path, year, on=today))
     entered = {row.metric: row for row in selectors.entered_of(org, year)}
     lines = [
         _figure_line(org, year, key, computed.get(key, {}), entered.get(key))
@@ -330,7 +309,7 @@ def figure_enter(request: HttpRequest, code: str) -> HttpResponse:
     year = _past_year(request.GET.get("nam"), today)
     key = request.POST.get("metric") or request.GET.get("chi_so") or ""
     known = metrics.get(key) is not None
-    row = EnteredFigure.objects.filter(organization=org, year=year, metric=key).first() if known else None
+    row = selectors.entered_figure(org, year, key) if known else None
     initial = {"metric": key, "version": row.version if row else None}
     if row:
         as_entered = _entered_as_figure(row)
@@ -362,9 +341,7 @@ def figure_enter(request: HttpRequest, code: str) -> HttpResponse:
     metric = metrics.get(key)
     computed = ""
     if metric:
-        the_year = periods.Year(year)
-        ctx = metrics.MetricContext(root_path=org.path, year=the_year, as_of=the_year.default_as_of(today))
-        figure = metric.compute(ctx)
+        figure = metric.compute(metrics.MetricContext.of(org.path, year, on=today))
         computed = " ".join(filter(None, [shown(key, figure.get("value")), _fraction(figure)]))
     context = {
         "org": org,

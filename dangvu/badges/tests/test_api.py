@@ -3,7 +3,6 @@ the anonymous 401), the register written through its services (stale versions 40
 nothing written), the batch's eligibility and proposals with the grave illness hidden from who does
 not keep the member's cell, the budget against a hand count, bounded queries, and the schema."""
 
-import json
 from datetime import date
 
 import pytest
@@ -16,7 +15,7 @@ from dangvu.badges.models import Award, Commendation, Proposal
 from dangvu.core.audit import save_audited
 from dangvu.core.models import PersonalDataAccess
 from dangvu.core.periods import today
-from dangvu.core.services import api_token_create
+from dangvu.testing import api_headers, api_send
 
 from . import factories
 from .test_commendations import excellent  # noqa: F401 - a fixture
@@ -26,20 +25,6 @@ PERSONAS = ("office", "leader", "inspection", "secretary_a", "member_a", "strang
 READERS_OF_A = {"office", "leader", "inspection", "secretary_a"}
 READERS_OF_B = {"office", "leader", "inspection"}
 API = "/api/v1"
-
-
-def _headers(user) -> dict:
-    _token, plain = api_token_create(actor=user, user=user, name="thử")
-    return {"Authorization": f"Bearer {plain}"}
-
-
-def _send(client, method: str, path: str, body: dict | None, headers: dict):
-    if method == "get":
-        return client.get(path, headers=headers)
-    if method == "delete":
-        return client.delete(path, headers=headers)
-    call = getattr(client, method)
-    return call(path, data=json.dumps(body), content_type="application/json", headers=headers)
 
 
 def _batch() -> date:
@@ -96,7 +81,7 @@ def _award_body(**kw) -> dict:
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_every_endpoint_with_every_persona(world, client, persona, badges):
-    headers = _headers(getattr(world, persona))
+    headers = api_headers(getattr(world, persona))
     nobody_a = factories.member(world, world.cell_a, "Lê Văn Chưa", date(1990, 3, 1))
     nobody_b = factories.member(world, world.cell_b, "Đỗ Văn Chưa", date(1990, 3, 1))
     an, binh = badges["awards"]["an"], badges["awards"]["binh"]
@@ -133,7 +118,7 @@ def test_every_endpoint_with_every_persona(world, client, persona, badges):
         ("post", "/organizations/CB-A/commendations", commendation, {"office"}, 201),
     ]
     for method, path, body, allowed, success in calls:
-        response = _send(client, method, API + path, body, headers)
+        response = api_send(client, method, API + path, body, headers)
         assert response.status_code == (success if persona in allowed else 404), (
             path,
             response.content[:300],
@@ -160,12 +145,13 @@ def test_the_anonymous_get_401(world, client, badges):
         ("post", "/organizations/DU/commendations"),
         ("get", "/organizations/DU/commendation-offers"),
     ):
-        assert _send(client, method, API + path, {}, {}).status_code == 401, path
+        body = None if method in ("get", "delete") else {}
+        assert api_send(client, method, API + path, body, {}).status_code == 401, path
     assert Award.objects.count() == 3
 
 
 def test_the_register_lists_the_subtree_with_the_money(world, client, badges):
-    office = _headers(world.office)
+    office = api_headers(world.office)
 
     def items(query: str) -> list[dict]:
         response = client.get(f"{API}/organizations/DU/badge-awards{query}", headers=office)
@@ -187,7 +173,7 @@ def test_the_register_lists_the_subtree_with_the_money(world, client, badges):
     assert [r["full_name"] for r in items("?year=2024")] == ["Nguyễn Văn An", "Trần Thị Bệnh"]
     assert [r["full_name"] for r in items("?years=40")] == ["Vũ Văn Bình"]
     assert [r["full_name"] for r in items("?page_size=1&page=2")] == ["Trần Thị Bệnh"]
-    secretary = client.get(f"{API}/organizations/CB-A/badge-awards", headers=_headers(world.secretary_a))
+    secretary = client.get(f"{API}/organizations/CB-A/badge-awards", headers=api_headers(world.secretary_a))
     assert secretary.json()["count"] == 2
     assert client.get(f"{API}/organizations/DU/badge-awards?year=1", headers=office).status_code == 422
     assert client.get(f"{API}/organizations/XX/badge-awards", headers=office).status_code == 404
@@ -199,7 +185,7 @@ def test_a_grave_illness_is_shown_only_to_who_keeps_the_members_cell(world, clie
     shown_before = PersonalDataAccess.objects.count()
 
     def read(user) -> dict:
-        headers = _headers(user)
+        headers = api_headers(user)
         one = client.get(f"{API}/badge-awards/{ill.pk}", headers=headers).json()
         listed = client.get(f"{API}/organizations/CB-A/badge-awards", headers=headers).json()["items"]
         eligible = client.get(f"{API}/organizations/CB-A/badge-eligibility?batch={batch}", headers=headers)
@@ -235,7 +221,7 @@ def test_a_grave_illness_is_shown_only_to_who_keeps_the_members_cell(world, clie
 
 
 def test_the_eligibility_and_the_proposals_of_a_batch(world, client, badges):
-    office, batch = _headers(world.office), _batch()
+    office, batch = api_headers(world.office), _batch()
     rows = client.get(f"{API}/organizations/DU/badge-eligibility?batch={batch}", headers=office).json()
     by_name = {r["full_name"]: r for r in rows}
     assert set(by_name) == {"A Ba Mươi", "A Bốn Lăm", "A Ốm", "B Bốn Mươi"}
@@ -254,7 +240,7 @@ def test_the_eligibility_and_the_proposals_of_a_batch(world, client, badges):
     )
     assert (ba["early"], ba["not_yet_until"]) == ("", None) and "10/04/" in ba["explanation"]
     assert by_name["B Bốn Mươi"]["cell_code"] == "CB-B"
-    secretary = _headers(world.secretary_a)
+    secretary = api_headers(world.secretary_a)
     mine = client.get(f"{API}/organizations/CB-A/badge-eligibility?batch={batch}", headers=secretary).json()
     assert {r["full_name"] for r in mine} == {"A Ba Mươi", "A Bốn Lăm", "A Ốm"}
     proposals = client.get(f"{API}/organizations/DU/badge-proposals?batch={batch}", headers=office).json()
@@ -286,7 +272,7 @@ def test_the_eligibility_and_the_proposals_of_a_batch(world, client, badges):
 
 
 def test_the_budget_matches_a_hand_count(world, client, due):
-    office, year = _headers(world.office), today().year
+    office, year = api_headers(world.office), today().year
     base = selectors.base_salary_on(today())
     body = client.get(f"{API}/organizations/DU/badge-budget?year={year}", headers=office).json()
     thirty, forty = int(base * 1.5), 2 * base
@@ -312,17 +298,17 @@ def test_the_budget_matches_a_hand_count(world, client, due):
     past = client.get(f"{API}/organizations/CB-A/badge-budget?year={year}&as_of=2024-03-01", headers=office)
     assert past.json()["base_salary"] == 1_800_000 and past.json()["total"]["total"] == 2_700_000
     mine = client.get(
-        f"{API}/organizations/CB-A/badge-budget?year={year}", headers=_headers(world.secretary_a)
+        f"{API}/organizations/CB-A/badge-budget?year={year}", headers=api_headers(world.secretary_a)
     )
     assert mine.json()["total"]["count"] == 2
     assert client.get(f"{API}/organizations/DU/badge-budget?year=abc", headers=office).status_code == 422
 
 
 def test_an_award_recorded_corrected_and_deleted_through_the_api(world, client, badges):
-    office = _headers(world.office)
+    office = api_headers(world.office)
     member = factories.member(world, world.cell_a, "Lê Văn Mới", date(1990, 3, 1))
     path = f"{API}/members/{member.pk}/badge-awards"
-    created = _send(client, "post", path, _award_body(badge_number=" hn00001234 "), office)
+    created = api_send(client, "post", path, _award_body(badge_number=" hn00001234 "), office)
     assert created.status_code == 201, created.content[:300]
     award = created.json()
     assert (award["member_id"], award["years"], award["amount"], award["version"]) == (
@@ -331,7 +317,7 @@ def test_an_award_recorded_corrected_and_deleted_through_the_api(world, client, 
         int(1.5 * 1_490_000),
         1,
     )
-    patched = _send(
+    patched = api_send(
         client,
         "patch",
         f"{API}/badge-awards/{award['id']}",
@@ -345,20 +331,20 @@ def test_an_award_recorded_corrected_and_deleted_through_the_api(world, client, 
         2,
     )
     assert patched.json()["badge_number"] == award["badge_number"]  # untouched fields stay
-    gone = _send(client, "delete", f"{API}/badge-awards/{award['id']}?version=2", None, office)
+    gone = api_send(client, "delete", f"{API}/badge-awards/{award['id']}?version=2", None, office)
     assert gone.status_code == 204
     assert client.get(f"{API}/badge-awards/{award['id']}", headers=office).status_code == 404
     assert Award.all_objects.get(pk=award["id"]).deleted_at is not None
 
 
 def test_a_stale_version_is_409_and_a_refusal_422_with_nothing_written(world, client, badges):
-    office = _headers(world.office)
+    office = api_headers(world.office)
     an = badges["awards"]["an"]
-    stale = _send(client, "patch", f"{API}/badge-awards/{an.pk}", {"version": 0, "money_paid": 1}, office)
+    stale = api_send(client, "patch", f"{API}/badge-awards/{an.pk}", {"version": 0, "money_paid": 1}, office)
     assert stale.status_code == 409 and stale.json()["current_version"] == an.version
-    stale_delete = _send(client, "delete", f"{API}/badge-awards/{an.pk}?version=0", None, office)
+    stale_delete = api_send(client, "delete", f"{API}/badge-awards/{an.pk}?version=0", None, office)
     assert stale_delete.status_code == 409
-    late = _send(
+    late = api_send(
         client,
         "patch",
         f"{API}/badge-awards/{an.pk}",
@@ -375,17 +361,17 @@ def test_a_stale_version_is_409_and_a_refusal_422_with_nothing_written(world, cl
         (_award_body(), "years"),  # 21 years of Party age in 2021
         (_award_body(years=30, awarded_on="2999-01-01"), "awarded_on"),
     ):
-        refused = _send(client, "post", path, body, office)
+        refused = api_send(client, "post", path, body, office)
         assert refused.status_code == 422 and refused.json()["errors"][field], (body, refused.content[:300])
         assert refused.json()["detail"]
     wrong_number = _award_body(years=30, awarded_on="2021-05-19", badge_number="HN 0000001")  # 7 digits
-    refused = _send(client, "post", f"{API}/members/{member.pk}/badge-awards", wrong_number, office)
+    refused = api_send(client, "post", f"{API}/members/{member.pk}/badge-awards", wrong_number, office)
     assert refused.status_code == 422 and refused.json()["errors"]["badge_number"]
     # The schema first: an unknown early reason, a negative sum.
-    assert _send(client, "post", path, _award_body(early="soon"), office).status_code == 422
-    assert _send(client, "post", path, _award_body(money_paid=-1), office).status_code == 422
+    assert api_send(client, "post", path, _award_body(early="soon"), office).status_code == 422
+    assert api_send(client, "post", path, _award_body(money_paid=-1), office).status_code == 422
     assert (
-        _send(
+        api_send(
             client, "post", f"{API}/members/{member.pk + 999}/badge-awards", _award_body(), office
         ).status_code
         == 404
@@ -394,16 +380,16 @@ def test_a_stale_version_is_409_and_a_refusal_422_with_nothing_written(world, cl
     # Commendations: no issuer, a member kept at another cell.
     commendations = f"{API}/organizations/CB-A/commendations"
     body = {"form": "certificate", "issuer": " ", "decided_on": today().isoformat()}
-    refused = _send(client, "post", commendations, body, office)
+    refused = api_send(client, "post", commendations, body, office)
     assert refused.status_code == 422 and refused.json()["errors"]["issuer"]
     elsewhere = {**body, "issuer": "Đảng ủy", "member_id": badges["binh"].pk}
-    refused = _send(client, "post", commendations, elsewhere, office)
+    refused = api_send(client, "post", commendations, elsewhere, office)
     assert refused.status_code == 422 and refused.json()["errors"]["organization"]
     assert not Commendation.objects.exists()
 
 
 def test_commendations_recorded_listed_and_offered(world, client, excellent):  # noqa: F811
-    office, year = _headers(world.office), today().year
+    office, year = api_headers(world.office), today().year
     offers = client.get(f"{API}/organizations/DU/commendation-offers", headers=office).json()
     assert len(offers) == 3 and all(o["rated_year"] == year and o["form"] == "certificate" for o in offers)
     member_offer = next(o for o in offers if o["member_id"] == excellent["a"][0].pk)
@@ -418,7 +404,7 @@ def test_commendations_recorded_listed_and_offered(world, client, excellent):  #
         "decided_on": today().isoformat(),
         "rated_year": year,
     }
-    created = _send(client, "post", f"{API}/organizations/CB-A/commendations", body, office)
+    created = api_send(client, "post", f"{API}/organizations/CB-A/commendations", body, office)
     assert created.status_code == 201, created.content[:300]
     answer = created.json()
     base = selectors.base_salary_on(today())
@@ -435,7 +421,7 @@ def test_commendations_recorded_listed_and_offered(world, client, excellent):  #
         client.get(f"{API}/organizations/DU/commendations?year={year - 1}", headers=office).json()["count"]
         == 0
     )
-    secretary = _headers(world.secretary_a)
+    secretary = api_headers(world.secretary_a)
     assert client.get(f"{API}/organizations/CB-A/commendations", headers=secretary).json()["count"] == 1
     assert {
         o["organization_code"]
@@ -444,7 +430,7 @@ def test_commendations_recorded_listed_and_offered(world, client, excellent):  #
 
 
 def test_the_lists_cost_the_same_queries_for_one_and_many(world, client):
-    headers, counts = _headers(world.office), []
+    headers, counts = api_headers(world.office), []
     nxt = today().year + 1
     batch = _batch()
     for cell, size in ((world.cell_a, 1), (world.cell_b, 12)):

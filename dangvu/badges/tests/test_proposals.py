@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from dangvu.badges import proposals, rules, services
+from dangvu.badges import exports, proposals, rules, services
 from dangvu.badges.choices import Early
 from dangvu.badges.models import Proposal
 from dangvu.core.access import scope_for
@@ -521,7 +521,7 @@ def test_a_member_who_died_after_the_milestone_is_proposed_posthumously_at_the_a
     proposal = _propose(world, member, 30, batch, early=Early.POSTHUMOUS)
     assert proposal.early == Early.POSTHUMOUS
     assert "death_extract" in rules.papers_required(proposal.early)
-    _name, data, rows = proposals.batch_file(scope_for(world.office), world.root, batch)
+    _name, data, rows = exports.batch_file(scope_for(world.office), world.root, batch)
     assert [p.code for p in rows[0].missing][-1] == "death_extract"
     sheet = list(load_workbook(BytesIO(data)).worksheets[0].iter_rows(values_only=True))
     line = dict(zip(sheet[0], sheet[1], strict=True))

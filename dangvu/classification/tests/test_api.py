@@ -1,7 +1,6 @@
 """The classification API: every endpoint with the personas, the checks a client must show (the cap,
 the order of §1.5), bad input and stale versions refused with nothing written, bounded queries."""
 
-import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -13,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from dangvu.classification import services
 from dangvu.classification.choices import Level, Stage
 from dangvu.classification.models import Campaign, CellRating, MemberRating
-from dangvu.core.services import api_token_create
 from dangvu.members.models import Member
+from dangvu.testing import api_headers, api_send
 
 from .factories import decide_all, make_members, member_for_person, open_campaign, propose_all, this_year
 
@@ -23,18 +22,6 @@ PERSONAS = ("office", "leader", "inspection", "secretary_a", "member_a", "strang
 READERS_OF_A = {"office", "leader", "inspection", "secretary_a"}
 KEEPERS_OF_A = {"office", "secretary_a"}
 API = "/api/v1/classification"
-
-
-def _headers(user) -> dict:
-    _token, plain = api_token_create(actor=user, user=user, name="thử")
-    return {"Authorization": f"Bearer {plain}"}
-
-
-def _send(client, method, path, body, headers):
-    kwargs = {"headers": headers}
-    if body is not None:
-        kwargs |= {"data": json.dumps(body), "content_type": "application/json"}
-    return getattr(client, method)(path, **kwargs)
 
 
 def _rating(member: Member) -> MemberRating:
@@ -159,10 +146,10 @@ def _calls(world, review: Review) -> list:
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_every_endpoint_with_every_persona(world, client, persona):
     review = _review(world)
-    headers = _headers(getattr(world, persona))
+    headers = api_headers(getattr(world, persona))
     before = list(MemberRating.all_objects.order_by("pk").values_list("version", flat=True))
     for method, path, body, allowed, success in _calls(world, review):
-        response = _send(client, method, path, body, headers)
+        response = api_send(client, method, path, body, headers)
         assert response.status_code == (success if persona in allowed else 404), (
             path,
             response.content[:300],
@@ -170,14 +157,14 @@ def test_every_endpoint_with_every_persona(world, client, persona):
     if persona not in KEEPERS_OF_A | {"member_a"}:  # refused everywhere: nothing was written
         assert list(MemberRating.all_objects.order_by("pk").values_list("version", flat=True)) == before
         assert Campaign.objects.count() == 1
-    listed = _send(client, "get", f"{API}/campaigns", None, headers).json()
+    listed = api_send(client, "get", f"{API}/campaigns", None, headers).json()
     assert listed["count"] == (Campaign.objects.count() if persona in READERS_OF_A else 0)
 
 
 def test_lists_show_only_the_cells_the_user_sees(world, client):
     review = _review(world)
     pk = review.campaign.pk
-    secretary = _headers(world.secretary_a)
+    secretary = api_headers(world.secretary_a)
     roster = client.get(f"{API}/campaigns/{pk}/roster", headers=secretary).json()
     assert {row["cell_code"] for row in roster["items"]} == {"CB-A"}
     assert roster["count"] == 4
@@ -187,7 +174,7 @@ def test_lists_show_only_the_cells_the_user_sees(world, client):
     assert client.get(f"{API}/campaigns/{pk}/roster?cell=CB-B", headers=secretary).status_code == 404
     assert client.get(f"{API}/campaigns?org=CB-A", headers=secretary).json()["count"] == 1
     assert client.get(f"{API}/campaigns?org=CB-B", headers=secretary).status_code == 404
-    leader = _headers(world.leader)
+    leader = api_headers(world.leader)
     everyone = client.get(f"{API}/campaigns/{pk}/roster", headers=leader).json()
     assert {row["cell_code"] for row in everyone["items"]} == {"CB-A", "CB-B", "CB-C"}
     progress = client.get(f"{API}/campaigns/{pk}/cells", headers=leader).json()
@@ -201,7 +188,7 @@ def test_lists_show_only_the_cells_the_user_sees(world, client):
 
 
 def test_the_campaign_shows_the_settings_it_is_judged_by(world, client):
-    headers = _headers(world.office)
+    headers = api_headers(world.office)
     year = this_year() + 1
     body = {
         "organization_code": "DU",
@@ -210,18 +197,18 @@ def test_the_campaign_shows_the_settings_it_is_judged_by(world, client):
         "end": f"{year}-12-20",
         "settings": {"cap_base": "B", "cap_rate": 0.25, "grouping": "per_cell", "warning_threshold": 2},
     }
-    made = _send(client, "post", f"{API}/campaigns", body, headers)
+    made = api_send(client, "post", f"{API}/campaigns", body, headers)
     assert made.status_code == 201, made.content
     campaign = client.get(f"{API}/campaigns/{made.json()['id']}", headers=headers).json()
     assert campaign["rule_set"] == "366-QĐ/TW + HD 43" and campaign["rule_set_confirmed"] is True
     assert (campaign["cap_base"], campaign["cap_rate"], campaign["grouping"]) == ("B", 0.25, "per_cell")
     assert (campaign["review_date"], campaign["warning_threshold"]) == (f"{year}-12-20", 2)
-    late = _send(client, "post", f"{API}/campaigns", {**body, "end": f"{year + 1}-01-10"}, headers)
+    late = api_send(client, "post", f"{API}/campaigns", {**body, "end": f"{year + 1}-01-10"}, headers)
     assert late.status_code == 422 and "31/12" in late.json()["detail"]
-    odd_rate = _send(client, "post", f"{API}/campaigns", {**body, "settings": {"cap_rate": 0.3}}, headers)
+    odd_rate = api_send(client, "post", f"{API}/campaigns", {**body, "settings": {"cap_rate": 0.3}}, headers)
     assert odd_rate.status_code == 422 and "25%" in odd_rate.json()["detail"]
     too_old = {**body, "year": 2017, "start": "2017-11-01", "end": "2017-12-31"}  # before any rule set
-    assert _send(client, "post", f"{API}/campaigns", too_old, headers).status_code == 422
+    assert api_send(client, "post", f"{API}/campaigns", too_old, headers).status_code == 422
     assert Campaign.objects.count() == 1
 
 
@@ -230,14 +217,14 @@ def test_a_member_self_assesses_and_the_secretary_records_on_their_behalf(world,
     own = member_for_person(world, world.member_a_person)
     (other,) = make_members(world, world.cell_a, 1)
     path = f"{API}/campaigns/{campaign.pk}/self-assessments"
-    mine = _send(
-        client, "post", path, {"member": own.pk, "score": 88.5, "level": "good"}, _headers(world.member_a)
+    mine = api_send(
+        client, "post", path, {"member": own.pk, "score": 88.5, "level": "good"}, api_headers(world.member_a)
     )
     assert mine.status_code == 200 and mine.json()["self_on_behalf"] is False
     assert mine.json()["self_score"] == 88.5
     not_mine = {"member": other.pk, "score": 80, "level": "good"}
-    assert _send(client, "post", path, not_mine, _headers(world.member_a)).status_code == 404
-    recorded = _send(client, "post", path, not_mine, _headers(world.secretary_a)).json()
+    assert api_send(client, "post", path, not_mine, api_headers(world.member_a)).status_code == 404
+    recorded = api_send(client, "post", path, not_mine, api_headers(world.secretary_a)).json()
     assert recorded["self_on_behalf"] is True and recorded["self_by"] == "Nguyễn Văn Bí Thư"
 
 
@@ -246,14 +233,16 @@ def test_a_decision_over_the_cap_is_refused_with_its_rule_then_taken_with_a_reas
     make_members(world, world.cell_a, 3)
     ratings = propose_all(world, campaign, world.cell_a, [Level.EXCELLENT, Level.GOOD, Level.GOOD])
     body = {"decisions": [{"rating": r.pk, "level": r.proposed_level, "version": r.version} for r in ratings]}
-    path, headers = f"{API}/campaigns/{campaign.pk}/decisions", _headers(world.office)
-    refused = _send(client, "post", path, body, headers)
+    path, headers = f"{API}/campaigns/{campaign.pk}/decisions", api_headers(world.office)
+    refused = api_send(client, "post", path, body, headers)
     assert refused.status_code == 422
     problems = refused.json()["problems"]
     assert [p["rule"] for p in problems] == ["§1.4"] and problems[0]["blocking"] is True
     assert "hoàn thành xuất sắc" in problems[0]["message"]
     assert not MemberRating.objects.filter(stage=Stage.DECIDED).exists()
-    taken = _send(client, "post", path, {**body, "override_reason": "Thành tích nổi bật trong năm"}, headers)
+    taken = api_send(
+        client, "post", path, {**body, "override_reason": "Thành tích nổi bật trong năm"}, headers
+    )
     assert taken.status_code == 200, taken.content
     assert [w["rule"] for w in taken.json()["warnings"]] == ["§1.4"]
     decided = {r["decided_level"] for r in taken.json()["ratings"]}
@@ -273,31 +262,33 @@ def test_a_cell_is_decided_only_after_all_its_members(world, client):
     rating = services.cell_self_assess(
         actor=world.office, campaign=campaign, cell=world.cell_b, score=Decimal(85), level=Level.GOOD
     )
-    path, headers = f"{API}/campaigns/{campaign.pk}/cells/CB-B/decision", _headers(world.office)
+    path, headers = f"{API}/campaigns/{campaign.pk}/cells/CB-B/decision", api_headers(world.office)
     body = {"level": "good", "version": rating.version, "override_reason": "Cần gấp"}
-    early = _send(client, "post", path, body, headers)
+    early = api_send(client, "post", path, body, headers)
     assert early.status_code == 422 and "1" in early.json()["detail"]
     assert CellRating.objects.get().stage == Stage.SELF_ASSESSED  # not overridable, nothing written
     decide_all(world, campaign, [second])
-    done = _send(client, "post", path, {"level": "good", "version": rating.version}, headers)
+    done = api_send(client, "post", path, {"level": "good", "version": rating.version}, headers)
     assert done.status_code == 200 and done.json()["rating"]["decided_level"] == "good"
 
 
 def test_bad_input_is_refused_with_a_message_and_nothing_written(world, client):
     campaign = open_campaign(world)
     (member,) = make_members(world, world.cell_a, 1)
-    path, headers = f"{API}/campaigns/{campaign.pk}/self-assessments", _headers(world.secretary_a)
-    unknown_level = _send(client, "post", path, {"member": member.pk, "score": 80, "level": "great"}, headers)
+    path, headers = f"{API}/campaigns/{campaign.pk}/self-assessments", api_headers(world.secretary_a)
+    unknown_level = api_send(
+        client, "post", path, {"member": member.pk, "score": 80, "level": "great"}, headers
+    )
     assert unknown_level.status_code == 422 and unknown_level.json()["detail"][0]["loc"][-1] == "level"
-    too_high = _send(client, "post", path, {"member": member.pk, "score": 150, "level": "good"}, headers)
+    too_high = api_send(client, "post", path, {"member": member.pk, "score": 150, "level": "good"}, headers)
     assert too_high.status_code == 422 and too_high.json()["detail"][0]["loc"][-1] == "score"
-    no_score = _send(client, "post", path, {"member": member.pk, "level": "good"}, headers)
+    no_score = api_send(client, "post", path, {"member": member.pk, "level": "good"}, headers)
     assert no_score.status_code == 422 and "100" in no_score.json()["detail"]  # 366-QĐ/TW needs a score
     proposals = {"cell": "CB-A", "proposals": [{"member": member.pk, "level": "good", "note": "a\x00b"}]}
-    nul = _send(client, "post", f"{API}/campaigns/{campaign.pk}/proposals", proposals, headers)
+    nul = api_send(client, "post", f"{API}/campaigns/{campaign.pk}/proposals", proposals, headers)
     assert nul.status_code == 400 and nul.json()["detail"] == "Yêu cầu có ký tự không được phép."
     stranger = {"cell": "CB-A", "proposals": [{"member": member.pk + 999, "level": "good"}]}
-    outside = _send(client, "post", f"{API}/campaigns/{campaign.pk}/proposals", stranger, headers)
+    outside = api_send(client, "post", f"{API}/campaigns/{campaign.pk}/proposals", stranger, headers)
     assert outside.status_code == 422 and str(member.pk + 999) in outside.json()["detail"]
     assert not MemberRating.objects.exists()
 
@@ -307,7 +298,9 @@ def test_a_stale_version_is_refused_and_changes_nothing(world, client):
     first, second = make_members(world, world.cell_a, 2)
     (rating,) = propose_all(world, campaign, world.cell_a, {first: Level.GOOD})
     body = {"decisions": [{"rating": rating.pk, "level": "good", "version": rating.version - 1}]}
-    stale = _send(client, "post", f"{API}/campaigns/{campaign.pk}/decisions", body, _headers(world.office))
+    stale = api_send(
+        client, "post", f"{API}/campaigns/{campaign.pk}/decisions", body, api_headers(world.office)
+    )
     assert stale.status_code == 409 and stale.json()["current_version"] == rating.version
     assert _rating(first).stage == Stage.PROPOSED and _rating(first).version == rating.version
     services.member_self_assess(
@@ -316,14 +309,14 @@ def test_a_stale_version_is_refused_and_changes_nothing(world, client):
     # A client that read the roster before the self-assessment existed sends no version.
     again = {"member": second.pk, "score": 95, "level": "excellent"}
     path = f"{API}/campaigns/{campaign.pk}/self-assessments"
-    late = _send(client, "post", path, again, _headers(world.secretary_a))
+    late = api_send(client, "post", path, again, api_headers(world.secretary_a))
     assert late.status_code == 409 and late.json()["current_version"] == 1
     assert (_rating(second).self_level, _rating(second).version) == (Level.GOOD, 1)
 
 
 def test_the_roster_and_the_progress_cost_the_same_queries_for_one_member_and_many(world, client):
     campaign = open_campaign(world)
-    headers = _headers(world.office)
+    headers = api_headers(world.office)
     paths = (f"{API}/campaigns/{campaign.pk}/roster?page_size=100", f"{API}/campaigns/{campaign.pk}/cells")
     counts = []
     for size in (1, 12):
@@ -346,7 +339,7 @@ def test_the_roster_and_the_progress_cost_the_same_queries_for_one_member_and_ma
 
 
 def test_the_campaign_list_costs_the_same_queries_for_one_and_many(world, client):
-    headers = _headers(world.office)
+    headers = api_headers(world.office)
     counts = []
     for years in (range(1, 2), range(2, 6)):
         for back in years:

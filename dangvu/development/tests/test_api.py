@@ -8,12 +8,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dangvu.core.services import api_token_create
 from dangvu.development import rules
 from dangvu.development.choices import Paper, Step
 from dangvu.development.models import Candidate, StepRecord
 from dangvu.members.choices import EventKind
 from dangvu.members.models import Member, MemberEvent
+from dangvu.testing import api_headers
 
 from .factories import advance, candidate, way
 
@@ -23,11 +23,6 @@ READERS_OF_A = {"office", "leader", "inspection", "secretary_a"}
 READERS_OF_B = {"office", "leader", "inspection"}
 KEEPERS_OF_A = {"office", "secretary_a"}
 API = "/api/v1"
-
-
-def _headers(user) -> dict:
-    _token, plain = api_token_create(actor=user, user=user, name="thử")
-    return {"Authorization": f"Bearer {plain}"}
 
 
 def _post(client, path: str, body: dict, headers: dict):
@@ -55,7 +50,7 @@ def _class(of: Candidate, at) -> dict:
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_every_endpoint_with_every_persona(world, client, persona, pipeline):
     at, binh, dung = pipeline["at"], pipeline["binh"], pipeline["dung"]
-    headers = _headers(getattr(world, persona))
+    headers = api_headers(getattr(world, persona))
     calls = [
         ("get", f"{API}/organizations/CB-A/candidates", None, READERS_OF_A, 200),
         ("get", f"{API}/organizations/DU/candidates", None, READERS_OF_B, 200),
@@ -81,7 +76,7 @@ def test_every_endpoint_with_every_persona(world, client, persona, pipeline):
 
 def test_the_list_gives_each_candidate_with_steps_papers_and_the_next_due(world, client, pipeline):
     at, an = pipeline["at"], pipeline["an"]
-    body = client.get(f"{API}/organizations/CB-A/candidates", headers=_headers(world.secretary_a)).json()
+    body = client.get(f"{API}/organizations/CB-A/candidates", headers=api_headers(world.secretary_a)).json()
     assert body["count"] == 2  # the recognised only with `all`; CB-B's not for CB-A's secretary
     assert [c["full_name"] for c in body["items"]] == ["Nguyễn Văn An", "Trần Thị Bình"]  # by given name
     first = body["items"][0]
@@ -114,7 +109,7 @@ def test_the_list_gives_each_candidate_with_steps_papers_and_the_next_due(world,
 
 
 def test_the_filters_narrow_the_list(world, client, pipeline):
-    office = _headers(world.office)
+    office = api_headers(world.office)
 
     def names(query: str) -> list[str]:
         response = client.get(f"{API}/organizations/DU/candidates{query}", headers=office)
@@ -143,7 +138,7 @@ def test_a_decision_through_the_api_opens_the_members_record(world, client, pipe
         "issuing_body": "Đảng ủy",
         "received_on": at.steps[Step.DECISION].isoformat(),
     }
-    response = _post(client, f"{API}/candidates/{an.pk}/steps", body, _headers(world.secretary_a))
+    response = _post(client, f"{API}/candidates/{an.pk}/steps", body, api_headers(world.secretary_a))
     assert response.status_code == 201, response.content[:300]
     answer = response.json()
     assert answer["step"] == "decision" and answer["version"] == an.version + 1
@@ -159,7 +154,7 @@ def test_a_decision_through_the_api_opens_the_members_record(world, client, pipe
 
 def test_a_stale_version_is_409_and_a_refusal_422_with_nothing_written(world, client, pipeline):
     at, an, binh = pipeline["at"], pipeline["an"], pipeline["binh"]
-    headers = _headers(world.office)
+    headers = api_headers(world.office)
     stale = _post(client, f"{API}/candidates/{binh.pk}/steps", {**_class(binh, at), "version": 0}, headers)
     assert stale.status_code == 409 and stale.json()["current_version"] == binh.version
     skipped = {"version": binh.version, "step": "procedure", "date": at.steps[Step.PROCEDURE].isoformat()}
@@ -198,19 +193,19 @@ def test_a_vote_short_of_two_thirds_is_refused(world, client):
         "votes_for": 5,
         "votes_of": 8,
     }
-    response = _post(client, f"{API}/candidates/{person.pk}/steps", body, _headers(world.secretary_a))
+    response = _post(client, f"{API}/candidates/{person.pk}/steps", body, api_headers(world.secretary_a))
     assert response.status_code == 422 and "5" in response.json()["errors"]["votes_for"][0]
     passing = _post(
         client,
         f"{API}/candidates/{person.pk}/steps",
         {**body, "votes_for": 6, "votes_of": 9},
-        _headers(world.secretary_a),
+        api_headers(world.secretary_a),
     )
     assert passing.status_code == 201 and passing.json()["step"] == "cell_vote"
 
 
 def test_the_list_and_a_candidate_cost_the_same_queries_for_one_and_thirty(world, client):
-    headers, counts = _headers(world.office), []
+    headers, counts = api_headers(world.office), []
     at = way()
     for cell, size in ((world.cell_a, 1), (world.cell_b, 30)):
         for n in range(size):

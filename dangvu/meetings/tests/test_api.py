@@ -1,7 +1,6 @@
 """The study and meetings API: every endpoint with the personas, refusals (422) and stale versions
 (409) with nothing written, what the lists show to whom, and bounded queries."""
 
-import json
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -9,12 +8,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dangvu.core.services import api_token_create
 from dangvu.meetings import services
 from dangvu.meetings.choices import Attendance, Reply, SessionKind
 from dangvu.meetings.models import Invitation, Session, StudyDocument
 from dangvu.members.models import Member
-from dangvu.testing import make_member, make_seat, member_of_persona
+from dangvu.testing import api_headers, api_send, make_member, make_seat, member_of_persona
 
 from .factories import make_session, mark_all, members_of, set_document, today
 
@@ -24,18 +22,6 @@ READERS_OF_A = {"office", "leader", "inspection", "secretary_a"}
 READERS_OF_B = {"office", "leader", "inspection"}
 KEEPERS_OF_A = {"office", "secretary_a"}
 API = "/api/v1/meetings"
-
-
-def _headers(user) -> dict:
-    _token, plain = api_token_create(actor=user, user=user, name="thử")
-    return {"Authorization": f"Bearer {plain}"}
-
-
-def _send(client, method, path, body, headers):
-    kwargs = {"headers": headers}
-    if body is not None:
-        kwargs |= {"data": json.dumps(body), "content_type": "application/json"}
-    return getattr(client, method)(path, **kwargs)
 
 
 @dataclass
@@ -125,10 +111,10 @@ def _calls(world, year: Year) -> list:
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_every_endpoint_with_every_persona(world, client, persona):
     year = _year(world)
-    headers = _headers(getattr(world, persona))
+    headers = api_headers(getattr(world, persona))
     before = list(Invitation.all_objects.order_by("pk").values_list("version", flat=True))
     for method, path, body, allowed, success in _calls(world, year):
-        response = _send(client, method, path, body, headers)
+        response = api_send(client, method, path, body, headers)
         assert response.status_code == (success if persona in allowed else 404), (
             path,
             response.content[:300],
@@ -136,7 +122,7 @@ def test_every_endpoint_with_every_persona(world, client, persona):
     if persona not in KEEPERS_OF_A | {"member_a"}:  # refused everywhere: nothing was written
         assert list(Invitation.all_objects.order_by("pk").values_list("version", flat=True)) == before
         assert Session.objects.count() == 4
-    mine = _send(client, "get", f"{API}/mine", None, headers).json()
+    mine = api_send(client, "get", f"{API}/mine", None, headers).json()
     assert mine["count"] == (3 if persona == "member_a" else 0)  # today's two, and next week's
 
 
@@ -147,7 +133,7 @@ def test_the_session_shows_its_invitees_in_name_order_with_their_replies_and_mar
         actor=world.member_a, invitation=own, reply=Reply.EXCUSED, reason="Ốm", expected_version=own.version
     )
     mark_all(world, year.session_a, **{str(world.member_a_person.pk): Attendance.EXCUSED})
-    body = client.get(f"{API}/sessions/{year.session_a.pk}", headers=_headers(world.secretary_a)).json()
+    body = client.get(f"{API}/sessions/{year.session_a.pk}", headers=api_headers(world.secretary_a)).json()
     assert (body["organization_code"], body["kind"], body["state"]) == ("CB-A", "regular", "held")
     assert (body["invited"], body["present"], body["marked"]) == (3, 2, 3)
     names = [i["full_name"] for i in body["invitations"]]
@@ -164,17 +150,17 @@ def test_the_session_shows_its_invitees_in_name_order_with_their_replies_and_mar
         "version": mine["version"],
     }
     # A reader (the leader) sees the marks, not the reasons given (often health), as on the page.
-    read = client.get(f"{API}/sessions/{year.session_a.pk}", headers=_headers(world.leader)).json()
+    read = client.get(f"{API}/sessions/{year.session_a.pk}", headers=api_headers(world.leader)).json()
     theirs = next(i for i in read["invitations"] if i["person_id"] == world.member_a_person.pk)
     assert (theirs["attendance"], theirs["reason"], theirs["reply_reason"]) == ("excused", "", "")
-    study = client.get(f"{API}/sessions/{year.study.pk}", headers=_headers(world.leader)).json()
+    study = client.get(f"{API}/sessions/{year.study.pk}", headers=api_headers(world.leader)).json()
     assert study["documents"] == [{"id": year.document.pk, "number": "01-NQ/TW", "title": "Nghị quyết số 1"}]
     assert study["invited"] == 4
 
 
 def test_the_lists_show_what_the_caller_sees(world, client):
     year = _year(world)
-    secretary, leader = _headers(world.secretary_a), _headers(world.leader)
+    secretary, leader = api_headers(world.secretary_a), api_headers(world.leader)
     own_sessions = client.get(f"{API}/sessions", headers=secretary).json()  # their only top: CB-A
     assert {s["id"] for s in own_sessions["items"]} == {year.session_a.pk, year.coming_a.pk}
     assert client.get(f"{API}/sessions?org=CB-A", headers=secretary).json()["count"] == 2
@@ -186,13 +172,16 @@ def test_the_lists_show_what_the_caller_sees(world, client):
     assert client.get(f"{API}/sessions?org=DU&kind=study", headers=leader).json()["count"] == 1
     assert client.get(f"{API}/sessions?org=DU&year={today().year - 1}", headers=leader).json()["count"] == 0
     assert client.get(f"{API}/sessions?kind=party", headers=leader).status_code == 422
-    assert client.get(f"{API}/sessions", headers=_headers(world.stranger)).json() == {"items": [], "count": 0}
+    assert client.get(f"{API}/sessions", headers=api_headers(world.stranger)).json() == {
+        "items": [],
+        "count": 0,
+    }
     documents = client.get(f"{API}/documents?org=CB-A", headers=secretary).json()
     assert [d["id"] for d in documents["items"]] == [year.document.pk]
     assert documents["items"][0]["organization_code"] == "DU"
     assert client.get(f"{API}/documents?org=CB-B", headers=secretary).status_code == 404
-    assert client.get(f"{API}/documents", headers=_headers(world.member_a)).json()["count"] == 1  # owes it
-    assert client.get(f"{API}/documents", headers=_headers(world.stranger)).json()["count"] == 0
+    assert client.get(f"{API}/documents", headers=api_headers(world.member_a)).json()["count"] == 1  # owes it
+    assert client.get(f"{API}/documents", headers=api_headers(world.stranger)).json()["count"] == 0
     deadline = year.document.study_by.year
     assert client.get(f"{API}/documents?year={deadline}", headers=leader).json()["count"] == 1
     assert client.get(f"{API}/documents?year={deadline - 1}", headers=leader).json()["count"] == 0
@@ -202,7 +191,7 @@ def test_the_lists_show_what_the_caller_sees(world, client):
 def test_a_caller_who_sees_several_organisations_names_one(world, client):
     year = _year(world)
     make_seat(world.admin, world.secretary_a_person, world.cell_b)  # also the secretary of CB-B
-    headers = _headers(world.secretary_a)
+    headers = api_headers(world.secretary_a)
     several = client.get(f"{API}/sessions", headers=headers)
     assert several.status_code == 422
     assert several.json() == {"detail": "Hãy ghi đơn vị (org): bạn xem được nhiều đơn vị."}
@@ -213,7 +202,7 @@ def test_a_caller_who_sees_several_organisations_names_one(world, client):
 def test_a_documents_progress_shows_only_the_cells_the_caller_sees(world, client):
     year = _year(world)
     mark_all(world, year.study, **{str(world.member_a_person.pk): Attendance.UNEXCUSED})
-    leader = client.get(f"{API}/documents/{year.document.pk}", headers=_headers(world.leader)).json()
+    leader = client.get(f"{API}/documents/{year.document.pk}", headers=api_headers(world.leader)).json()
     by_cell = {p["cell_code"]: p for p in leader["progress"]}
     assert list(by_cell) == ["CB-A", "CB-B"]
     assert (by_cell["CB-A"]["owed"], by_cell["CB-A"]["studied"], by_cell["CB-A"]["percent"]) == (3, 2, 67)
@@ -221,17 +210,19 @@ def test_a_documents_progress_shows_only_the_cells_the_caller_sees(world, client
         {"member_id": year.own.pk, "person_id": world.member_a_person.pk, "full_name": "Hoàng Thị Đảng Viên"}
     ]
     assert by_cell["CB-B"]["percent"] == 100
-    secretary = client.get(f"{API}/documents/{year.document.pk}", headers=_headers(world.secretary_a)).json()
+    secretary = client.get(
+        f"{API}/documents/{year.document.pk}", headers=api_headers(world.secretary_a)
+    ).json()
     assert [p["cell_code"] for p in secretary["progress"]] == ["CB-A"]
-    member = client.get(f"{API}/documents/{year.document.pk}", headers=_headers(world.member_a)).json()
+    member = client.get(f"{API}/documents/{year.document.pk}", headers=api_headers(world.member_a)).json()
     assert member["progress"] == [] and member["title"] == "Nghị quyết số 1"
 
 
 def test_creating_a_session_invites_from_its_kind_and_refusals_write_nothing(world, client):
     year = _year(world)
-    headers = _headers(world.secretary_a)
+    headers = api_headers(world.secretary_a)
     coming = (today() + timedelta(days=2)).isoformat()
-    made = _send(
+    made = api_send(
         client,
         "post",
         f"{API}/sessions",
@@ -246,7 +237,7 @@ def test_creating_a_session_invites_from_its_kind_and_refusals_write_nothing(wor
     )
     count = Session.objects.count()
     conference = {"organization_code": "CB-A", "kind": "conference", "held_on": coming}
-    refused = _send(client, "post", f"{API}/sessions", conference, headers)
+    refused = api_send(client, "post", f"{API}/sessions", conference, headers)
     assert refused.status_code == 422
     assert refused.json()["detail"] == "Hội nghị do cấp ủy (đảng ủy) triệu tập, không phải chi bộ."
     hidden = {
@@ -255,22 +246,22 @@ def test_creating_a_session_invites_from_its_kind_and_refusals_write_nothing(wor
         "held_on": coming,
         "documents": [year.document.pk + 50],
     }
-    unknown = _send(client, "post", f"{API}/sessions", hidden, headers)
+    unknown = api_send(client, "post", f"{API}/sessions", hidden, headers)
     assert unknown.status_code == 422 and str(year.document.pk + 50) in unknown.json()["detail"]
-    no_documents = _send(client, "post", f"{API}/sessions", {**hidden, "documents": []}, headers)
+    no_documents = api_send(client, "post", f"{API}/sessions", {**hidden, "documents": []}, headers)
     assert no_documents.status_code == 422 and no_documents.json()["errors"] == {
         "documents": ["Hãy chọn văn bản được học tập tại buổi này."]
     }
-    bad_kind = _send(client, "post", f"{API}/sessions", {**conference, "kind": "party"}, headers)
+    bad_kind = api_send(client, "post", f"{API}/sessions", {**conference, "kind": "party"}, headers)
     assert bad_kind.status_code == 422 and bad_kind.json()["detail"][0]["loc"][-1] == "kind"
     assert Session.objects.count() == count
     study = {**hidden, "documents": [year.document.pk]}  # a document the committee set for the cell
-    assert _send(client, "post", f"{API}/sessions", study, headers).status_code == 201
+    assert api_send(client, "post", f"{API}/sessions", study, headers).status_code == 201
 
 
 def test_marking_is_all_or_nothing_and_checks_the_version(world, client):
     year = _year(world)
-    session, headers = year.session_a, _headers(world.secretary_a)
+    session, headers = year.session_a, api_headers(world.secretary_a)
     path = f"{API}/sessions/{session.pk}/attendance"
     invitations = list(session.invitations.order_by("pk"))
     bad = {
@@ -280,19 +271,21 @@ def test_marking_is_all_or_nothing_and_checks_the_version(world, client):
             {"invitation": invitations[1].pk, "attendance": "excused"},  # no reason
         ],
     }
-    refused = _send(client, "post", path, bad, headers)
+    refused = api_send(client, "post", path, bad, headers)
     assert refused.status_code == 422 and "lý do vắng" in refused.json()["detail"]
     other = year.session_b.invitations.get()
     foreign = {"version": session.version, "marks": [{"invitation": other.pk, "attendance": "present"}]}
-    assert _send(client, "post", path, foreign, headers).status_code == 422
+    assert api_send(client, "post", path, foreign, headers).status_code == 422
     assert not Invitation.objects.exclude(attendance="").exists()
     bad["marks"][1]["reason"] = "Ốm"
-    done = _send(client, "post", path, bad, headers)
+    done = api_send(client, "post", path, bad, headers)
     assert done.status_code == 200 and (done.json()["marked"], done.json()["state"]) == (2, "held")
-    stale = _send(client, "post", path, {**bad, "marks": bad["marks"][:1]}, headers)  # the same version again
+    stale = api_send(
+        client, "post", path, {**bad, "marks": bad["marks"][:1]}, headers
+    )  # the same version again
     assert stale.status_code == 409 and stale.json()["current_version"] == session.version + 1
     future = _all_present(year.coming_a)
-    late = _send(client, "post", f"{API}/sessions/{year.coming_a.pk}/attendance", future, headers)
+    late = api_send(client, "post", f"{API}/sessions/{year.coming_a.pk}/attendance", future, headers)
     assert (
         late.status_code == 422
         and late.json()["detail"] == "Chỉ điểm danh từ ngày diễn ra buổi sinh hoạt trở đi."
@@ -302,7 +295,7 @@ def test_marking_is_all_or_nothing_and_checks_the_version(world, client):
 
 def test_a_member_answers_their_own_invitations(world, client):
     year = _year(world)
-    headers = _headers(world.member_a)
+    headers = api_headers(world.member_a)
     mine = client.get(f"{API}/mine", headers=headers).json()["items"]
     assert [i["session"]["held_on"] for i in mine] == [today().isoformat()] * 2 + [
         (today() + timedelta(days=7)).isoformat()
@@ -310,20 +303,22 @@ def test_a_member_answers_their_own_invitations(world, client):
     coming = next(i for i in mine if i["session"]["id"] == year.coming_a.pk)
     assert coming["reply"] is None and coming["session"]["organization_name"] == "Chi bộ A"
     path = f"{API}/invitations/{coming['id']}/reply"
-    no_reason = _send(client, "post", path, {"version": coming["version"], "reply": "excused"}, headers)
+    no_reason = api_send(client, "post", path, {"version": coming["version"], "reply": "excused"}, headers)
     assert no_reason.status_code == 422 and no_reason.json()["detail"] == "Hãy ghi lý do không dự được."
-    answered = _send(client, "post", path, {"version": coming["version"], "reply": "coming"}, headers)
+    answered = api_send(client, "post", path, {"version": coming["version"], "reply": "coming"}, headers)
     assert answered.status_code == 200 and answered.json()["reply"] == "coming"
-    stale = _send(
+    stale = api_send(
         client, "post", path, {"version": coming["version"], "reply": "excused", "reason": "Ốm"}, headers
     )
     assert stale.status_code == 409 and stale.json()["current_version"] == coming["version"] + 1
     assert Invitation.objects.get(pk=coming["id"]).reply == Reply.COMING
     other = year.coming_a.invitations.exclude(person=world.member_a_person).first()
     body = {"version": other.version, "reply": "coming"}
-    assert _send(client, "post", f"{API}/invitations/{other.pk}/reply", body, headers).status_code == 404
+    assert api_send(client, "post", f"{API}/invitations/{other.pk}/reply", body, headers).status_code == 404
     assert (
-        _send(client, "post", f"{API}/invitations/{other.pk}/reply", body, _headers(world.office)).status_code
+        api_send(
+            client, "post", f"{API}/invitations/{other.pk}/reply", body, api_headers(world.office)
+        ).status_code
         == 404
     )
     # Once the session is held, it leaves the list and the reply can no longer change.
@@ -332,7 +327,7 @@ def test_a_member_answers_their_own_invitations(world, client):
         i["session"]["id"] for i in client.get(f"{API}/mine", headers=headers).json()["items"]
     }
     held = year.session_a.invitations.get(person=world.member_a_person)
-    late = _send(
+    late = api_send(
         client,
         "post",
         f"{API}/invitations/{held.pk}/reply",
@@ -345,7 +340,7 @@ def test_a_member_answers_their_own_invitations(world, client):
 
 def test_the_lists_cost_the_same_queries_for_one_and_many(world, client):
     member_of_persona(world, world.member_a_person, world.cell_a)
-    headers, mine = _headers(world.office), _headers(world.member_a)
+    headers, mine = api_headers(world.office), api_headers(world.member_a)
     paths = [
         (f"{API}/sessions?org=DU&page_size=100", headers),
         (f"{API}/documents?page_size=100", headers),
@@ -377,7 +372,7 @@ def test_the_lists_cost_the_same_queries_for_one_and_many(world, client):
 
 
 def test_the_session_costs_the_same_queries_for_one_invitee_and_many(world, client):
-    headers, counts = _headers(world.office), []
+    headers, counts = api_headers(world.office), []
     for cell, size in ((world.cell_a, 1), (world.cell_b, 12)):
         members_of(world, cell, size)
         session = mark_all(world, make_session(world, cell))

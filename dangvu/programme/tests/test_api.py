@@ -11,11 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dangvu.core.periods import today
-from dangvu.core.services import api_token_create
 from dangvu.members.models import Member
 from dangvu.programme.choices import ItemKind, NoteKind, RegulationKind, Result, TaskState
 from dangvu.programme.models import ActionPlan, Item, RemedialAction
-from dangvu.testing import make_member
+from dangvu.testing import api_headers, make_member
 
 from . import factories
 
@@ -23,11 +22,6 @@ pytestmark = pytest.mark.django_db
 PERSONAS = ("office", "leader", "inspection", "secretary_a", "member_a", "stranger")
 READERS = {"office", "leader", "inspection"}
 API = "/api/v1"
-
-
-def _headers(user) -> dict:
-    _token, plain = api_token_create(actor=user, user=user, name="thử")
-    return {"Authorization": f"Bearer {plain}"}
 
 
 def _post(client, path, body, headers):
@@ -87,7 +81,7 @@ def _lists(code: str) -> list[str]:
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_every_read_with_every_persona(world, client, persona):
     year = _year(world)
-    headers = _headers(getattr(world, persona))
+    headers = api_headers(getattr(world, persona))
     reads = [(path, READERS) for path in _lists("DU")] + [
         (path, READERS | {"secretary_a"}) for path in _lists("CB-A")
     ]
@@ -106,7 +100,7 @@ def test_every_read_with_every_persona(world, client, persona):
 
 def test_the_committee_reads_its_programme_and_items(world, client):
     year = _year(world)
-    headers = _headers(world.inspection)
+    headers = api_headers(world.inspection)
     programmes = client.get(f"{API}/organizations/DU/programmes", headers=headers).json()
     assert programmes["count"] == 1
     assert programmes["items"][0] | {"id": 0, "version": 0} == {
@@ -167,7 +161,7 @@ def test_the_committee_reads_its_programme_and_items(world, client):
 
 def test_a_secretary_reads_their_cells_items_and_actions_only(world, client):
     year = _year(world)
-    headers = _headers(world.secretary_a)
+    headers = api_headers(world.secretary_a)
     items = client.get(f"{API}/organizations/CB-A/programme-items", headers=headers).json()
     # The committee's items on CB-A and on a member of CB-A, not the one on CB-B.
     assert [i["id"] for i in items["items"]] == [year.item_a.pk, year.item_member.pk]
@@ -178,13 +172,13 @@ def test_a_secretary_reads_their_cells_items_and_actions_only(world, client):
     own = factories.programme(world, world.cell_a, actor=world.secretary_a)
     programmes = client.get(f"{API}/organizations/CB-A/programmes", headers=headers).json()
     assert [p["id"] for p in programmes["items"]] == [own.pk]
-    stranger = _headers(world.stranger)
+    stranger = api_headers(world.stranger)
     assert client.get(f"{API}/organizations/CB-A/programme-items", headers=stranger).status_code == 404
 
 
 def test_the_plans_show_their_tasks_and_notes_to_whom_they_concern(world, client):
     year = _year(world)
-    office = client.get(f"{API}/organizations/DU/action-plans", headers=_headers(world.office)).json()
+    office = client.get(f"{API}/organizations/DU/action-plans", headers=api_headers(world.office)).json()
     assert office["count"] == 1
     plan = office["items"][0]
     assert (plan["id"], plan["organization_code"], plan["title"], plan["document"]) == (
@@ -210,11 +204,11 @@ def test_the_plans_show_their_tasks_and_notes_to_whom_they_concern(world, client
     assert task_a["notes"][0]["raised_on"] == today().isoformat()
     assert [n["kind"] for n in tasks["Quán triệt tại chi bộ B"]["notes"]] == ["difficulty"]
     # The secretary of CB-A reads the committee's plan for the task it gives CB-A, not CB-B's.
-    cell = client.get(f"{API}/organizations/CB-A/action-plans", headers=_headers(world.secretary_a)).json()
+    cell = client.get(f"{API}/organizations/CB-A/action-plans", headers=api_headers(world.secretary_a)).json()
     assert [[t["what"] for t in p["tasks"]] for p in cell["items"]] == [["Quán triệt tại chi bộ A"]]
     assert [n["cell_code"] for n in cell["items"][0]["tasks"][0]["notes"]] == ["CB-A"]
     adopted = year.plan.adopted_on.year
-    leader = _headers(world.leader)
+    leader = api_headers(world.leader)
     assert (
         client.get(f"{API}/organizations/DU/action-plans?year={adopted}", headers=leader).json()["count"] == 1
     )
@@ -223,14 +217,16 @@ def test_the_plans_show_their_tasks_and_notes_to_whom_they_concern(world, client
         == 0
     )
     assert (
-        client.get(f"{API}/organizations/CB-B/action-plans", headers=_headers(world.secretary_a)).status_code
+        client.get(
+            f"{API}/organizations/CB-B/action-plans", headers=api_headers(world.secretary_a)
+        ).status_code
         == 404
     )
 
 
 def test_the_regulation_register_names_the_cells_still_to_review(world, client):
     _year(world)
-    headers = _headers(world.office)
+    headers = api_headers(world.office)
     register = client.get(f"{API}/organizations/DU/regulation-reviews", headers=headers).json()
     rows = {r["cell_code"]: r for r in register["items"]}
     assert list(rows) == ["CB-A", "CB-B", "CB-C"]  # by code
@@ -250,7 +246,7 @@ def test_the_regulation_register_names_the_cells_still_to_review(world, client):
     last_year = f"{API}/organizations/DU/regulation-reviews?year={today().year - 1}&reviewed=true"
     assert client.get(last_year, headers=headers).json()["count"] == 0
     own = client.get(
-        f"{API}/organizations/CB-A/regulation-reviews", headers=_headers(world.secretary_a)
+        f"{API}/organizations/CB-A/regulation-reviews", headers=api_headers(world.secretary_a)
     ).json()
     assert [r["cell_code"] for r in own["items"]] == ["CB-A"]
 
@@ -260,9 +256,9 @@ def test_a_cell_reports_its_remedial_action_done(world, client):
     path = f"{API}/remedial-actions/{year.action_a.pk}/done"
     body = {"version": year.action_a.version, "done_on": today().isoformat(), "report": "Đã sửa biên bản"}
     for persona in ("leader", "inspection", "member_a", "stranger"):  # may not report it: 404
-        assert _post(client, path, body, _headers(getattr(world, persona))).status_code == 404
+        assert _post(client, path, body, api_headers(getattr(world, persona))).status_code == 404
     other = f"{API}/remedial-actions/{year.action_b.pk}/done"
-    headers = _headers(world.secretary_a)
+    headers = api_headers(world.secretary_a)
     assert _post(client, other, {**body, "version": year.action_b.version}, headers).status_code == 404
     empty = _post(client, path, {**body, "report": "  "}, headers)
     assert empty.status_code == 422 and list(empty.json()["errors"]) == ["report"]
@@ -285,12 +281,12 @@ def test_a_cell_reports_its_remedial_action_done(world, client):
     assert again.status_code == 422  # no longer open
     assert RemedialAction.objects.get(pk=year.action_a.pk).report == "Đã sửa biên bản"
     # The office above the cell may report the other one.
-    office = _post(client, other, {**body, "version": year.action_b.version}, _headers(world.office))
+    office = _post(client, other, {**body, "version": year.action_b.version}, api_headers(world.office))
     assert office.status_code == 200 and office.json()["owner_code"] == "CB-B"
 
 
 def test_the_lists_cost_the_same_queries_for_one_and_many(world, client):
-    headers = _headers(world.office)
+    headers = api_headers(world.office)
     programme = factories.programme(world)
     plan = factories.plan(world)
     paths = [f"{path}?page_size=100" for path in _lists("DU")]
@@ -343,8 +339,8 @@ def test_the_commission_starts_and_concludes_an_item_with_remedial_actions(world
     conclude = f"{API}/programme-items/{item.pk}/conclude"
     started = {"version": item.version, "to": "in_progress"}
     for persona in ("leader", "secretary_a", "stranger"):  # may not run the committee's programme
-        assert _post(client, move, started, _headers(getattr(world, persona))).status_code == 404
-    headers = _headers(world.inspection)
+        assert _post(client, move, started, api_headers(getattr(world, persona))).status_code == 404
+    headers = api_headers(world.inspection)
     moved = _post(client, move, started, headers)
     assert moved.status_code == 200 and moved.json()["state"] == "in_progress"
     body = {
@@ -361,7 +357,7 @@ def test_the_commission_starts_and_concludes_an_item_with_remedial_actions(world
     empty = _post(client, conclude, {**body, "conclusion": " "}, headers)
     assert empty.status_code == 422 and list(empty.json()["errors"]) == ["conclusion"]
     assert Item.objects.get(pk=item.pk).state == "in_progress" and not item.actions.exists()
-    assert _post(client, conclude, body, _headers(world.secretary_a)).status_code == 404
+    assert _post(client, conclude, body, api_headers(world.secretary_a)).status_code == 404
     done = _post(client, conclude, body, headers)
     assert done.status_code == 200, done.content
     answer = done.json()

@@ -1,6 +1,5 @@
 """The reports API: every endpoint with the personas, the statuses, and bounded queries."""
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -8,10 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from dangvu.core.services import api_token_create
 from dangvu.reports import services
 from dangvu.reports.models import ReportRequest
-from dangvu.testing import make_org
+from dangvu.testing import api_headers, api_send, make_org
 
 from .factories import make_request, submission_of
 
@@ -19,18 +17,6 @@ pytestmark = pytest.mark.django_db
 PERSONAS = ("office", "leader", "inspection", "secretary_a", "member_a", "stranger")
 READERS_OF_ROOT = {"office", "leader", "inspection"}
 READERS_OF_A = READERS_OF_ROOT | {"secretary_a"}
-
-
-def _headers(user) -> dict:
-    _token, plain = api_token_create(actor=user, user=user, name="thử")
-    return {"Authorization": f"Bearer {plain}"}
-
-
-def _send(client, method, path, body, headers):
-    kwargs = {"headers": headers}
-    if body is not None:
-        kwargs |= {"data": json.dumps(body), "content_type": "application/json"}
-    return getattr(client, method)(path, **kwargs)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -41,7 +27,7 @@ def test_every_endpoint_with_every_persona(world, client, persona):
     b = submission_of(request, world.cell_b)
     services.submit(actor=world.office, submission=b, values={"f1": "4"})
     b.refresh_from_db()
-    headers = _headers(getattr(world, persona))
+    headers = api_headers(getattr(world, persona))
     calls = [
         ("get", f"/api/v1/report-requests/{request.pk}", None, READERS_OF_ROOT, 200),
         ("get", f"/api/v1/submissions/{a.pk}", None, READERS_OF_A, 200),
@@ -71,7 +57,7 @@ def test_every_endpoint_with_every_persona(world, client, persona):
         ),
     ]
     for method, path, body, allowed, success in calls:
-        response = _send(client, method, path, body, headers)
+        response = api_send(client, method, path, body, headers)
         assert response.status_code == (success if persona in allowed else 404), (
             path,
             response.content[:300],
@@ -80,32 +66,34 @@ def test_every_endpoint_with_every_persona(world, client, persona):
 
 def test_lists_show_only_what_the_user_sees(world, client):
     request = make_request(world, due=timezone.localdate() + timedelta(days=5))
-    secretary = client.get("/api/v1/submissions", headers=_headers(world.secretary_a)).json()
+    secretary = client.get("/api/v1/submissions", headers=api_headers(world.secretary_a)).json()
     assert [s["cell_code"] for s in secretary["items"]] == ["CB-A"]
-    assert client.get("/api/v1/report-requests", headers=_headers(world.secretary_a)).json()["items"] == []
-    office = client.get(f"/api/v1/submissions?request={request.pk}", headers=_headers(world.office)).json()
+    assert client.get("/api/v1/report-requests", headers=api_headers(world.secretary_a)).json()["items"] == []
+    office = client.get(f"/api/v1/submissions?request={request.pk}", headers=api_headers(world.office)).json()
     assert sorted(s["cell_code"] for s in office["items"]) == ["CB-A", "CB-B", "CB-C"]
     assert {s["status"] for s in office["items"]} == {"due"}
-    only_due = client.get("/api/v1/submissions?status=missing", headers=_headers(world.office)).json()
+    only_due = client.get("/api/v1/submissions?status=missing", headers=api_headers(world.office)).json()
     assert only_due["count"] == 0
-    assert client.get("/api/v1/submissions?cell=CB-B", headers=_headers(world.secretary_a)).status_code == 404
+    assert (
+        client.get("/api/v1/submissions?cell=CB-B", headers=api_headers(world.secretary_a)).status_code == 404
+    )
 
 
 def test_bad_writes_say_why_and_change_nothing(world, client):
     request = make_request(world, due=timezone.localdate() + timedelta(days=5))
     a = submission_of(request, world.cell_a)
-    headers = _headers(world.secretary_a)
-    response = _send(
+    headers = api_headers(world.secretary_a)
+    response = api_send(
         client, "post", f"/api/v1/submissions/{a.pk}/versions", {"values": {"f1": "nhiều"}}, headers
     )
     assert response.status_code == 422 and "f1" in response.json()["errors"]
     assert not a.versions.exists()
     services.submit(actor=world.secretary_a, submission=a, values={"f1": "1"})
-    stale = _send(
-        client, "post", f"/api/v1/submissions/{a.pk}/accept", {"version": 1}, _headers(world.office)
+    stale = api_send(
+        client, "post", f"/api/v1/submissions/{a.pk}/accept", {"version": 1}, api_headers(world.office)
     )
     assert stale.status_code == 409
-    bad = _send(
+    bad = api_send(
         client,
         "post",
         "/api/v1/report-requests",
@@ -118,14 +106,14 @@ def test_bad_writes_say_why_and_change_nothing(world, client):
             "first_due": "2026-01-25",
             "recipient_codes": ["DBBP"],
         },
-        _headers(world.office),
+        api_headers(world.office),
     )
     assert bad.status_code == 422
     assert ReportRequest.objects.count() == 1
 
 
 def test_the_list_costs_the_same_queries_for_one_cell_and_fifty(world, client):
-    headers = _headers(world.office)
+    headers = api_headers(world.office)
     counts = []
     for size in (1, 50):
         cells = [

@@ -3,39 +3,22 @@ the year's figures, past figures entered by the office, last year's figures besi
 drill-down without what the caller may not see, refusals (422) and stale versions (409) with
 nothing written, bounded queries, and the schema."""
 
-import json
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dangvu.core import metrics, periods
 from dangvu.core.metrics import Detail, Entry
-from dangvu.core.services import api_token_create
 from dangvu.organization.choices import OrgKind
 from dangvu.targets import services
 from dangvu.targets.models import EnteredFigure, Target
-from dangvu.testing import make_member, make_org
+from dangvu.testing import api_headers, api_send, make_member, make_org
 
 pytestmark = pytest.mark.django_db
 PERSONAS = ("office", "leader", "inspection", "secretary_a", "member_a", "member_b", "stranger")
 READERS_OF_A = {"office", "leader", "inspection", "secretary_a"}
 READERS_OF_DU = {"office", "leader", "inspection"}
 API = "/api/v1"
-
-
-def _headers(user) -> dict:
-    _token, plain = api_token_create(actor=user, user=user, name="thử")
-    return {"Authorization": f"Bearer {plain}"}
-
-
-def _send(client, method: str, path: str, body: dict | None, headers: dict):
-    if method == "get":
-        return client.get(path, headers=headers)
-    if method == "delete":
-        return client.delete(path, headers=headers)
-    call = getattr(client, method)
-    return call(path, data=json.dumps(body or {}), content_type="application/json", headers=headers)
 
 
 def _target(world, organization, year, metric="members.total", op=">=", value=1, **extra):
@@ -99,9 +82,9 @@ def _calls(setup) -> list[tuple[str, str, dict | None, set[str], int]]:
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_every_endpoint_with_every_persona(world, client, persona, setup):
-    headers = _headers(getattr(world, persona))
+    headers = api_headers(getattr(world, persona))
     for method, path, body, allowed, success in _calls(setup):
-        response = _send(client, method, path, body, headers)
+        response = api_send(client, method, path, body, headers)
         expected = success if persona in allowed else 404
         assert response.status_code == expected, (path, response.content[:300])
     writer = persona == "office"
@@ -116,7 +99,7 @@ def test_every_endpoint_with_every_persona(world, client, persona, setup):
 
 def test_anonymous_gets_401_everywhere_and_nothing_changes(world, client, setup):
     for method, path, body, _allowed, _success in _calls(setup):
-        assert _send(client, method, path, body, {}).status_code == 401, path
+        assert api_send(client, method, path, body, {}).status_code == 401, path
     assert Target.objects.count() == 2 and EnteredFigure.objects.count() == 1
 
 
@@ -130,7 +113,7 @@ def test_the_targets_come_evaluated_against_the_years_figures(world, client):
     services.target_add(
         actor=world.office, organization=world.root, year=year, text="Giữ gìn đạo đức", note="Cả năm"
     )
-    body = client.get(f"{API}/organizations/DU/targets?year={year}", headers=_headers(world.leader)).json()
+    body = client.get(f"{API}/organizations/DU/targets?year={year}", headers=api_headers(world.leader)).json()
     assert body["count"] == 4
     members, cells, good, written = body["items"]
     assert (members["metric"], members["op"], members["value"], members["actual"], members["met"]) == (
@@ -145,7 +128,7 @@ def test_the_targets_come_evaluated_against_the_years_figures(world, client):
     assert (good["actual"], good["met"]) == (None, False)  # no cell rated: a null is not met
     assert (written["metric"], written["op"], written["value"], written["met"]) == (None, None, None, None)
     assert (written["text"], written["note"], written["label"]) == ("Giữ gìn đạo đức", "Cả năm", "")
-    one = client.get(f"{API}/targets/{members['id']}", headers=_headers(world.leader)).json()
+    one = client.get(f"{API}/targets/{members['id']}", headers=api_headers(world.leader)).json()
     assert one == members
 
 
@@ -153,14 +136,14 @@ def test_a_past_years_target_is_met_by_the_figure_the_office_entered(world, clie
     year = periods.today().year - 1
     _target(world, world.root, year, metric="members.total", op=">=", value=40)
     _figure(world, world.root, year, value=45, note="Báo cáo tổng kết")
-    body = client.get(f"{API}/organizations/DU/targets?year={year}", headers=_headers(world.office)).json()
+    body = client.get(f"{API}/organizations/DU/targets?year={year}", headers=api_headers(world.office)).json()
     (target,) = body["items"]
     assert (target["actual"], target["entered"], target["met"]) == (45, True, True)
 
 
 def test_the_office_adds_changes_copies_and_removes_targets(world, client):
-    year, office = periods.today().year, _headers(world.office)
-    created = _send(
+    year, office = periods.today().year, api_headers(world.office)
+    created = api_send(
         client,
         "post",
         f"{API}/organizations/DU/targets",
@@ -176,10 +159,10 @@ def test_the_office_adds_changes_copies_and_removes_targets(world, client):
         "NQ",
         1,
     )
-    changed = _send(client, "patch", f"{API}/targets/{made['id']}", {"version": 1, "value": 78.5}, office)
+    changed = api_send(client, "patch", f"{API}/targets/{made['id']}", {"version": 1, "value": 78.5}, office)
     assert changed.status_code == 200 and changed.json()["value"] == 78.5 and changed.json()["version"] == 2
     written = {"version": 2, "metric": "", "text": "Không có đảng viên vi phạm"}
-    turned = _send(client, "patch", f"{API}/targets/{made['id']}", written, office).json()
+    turned = api_send(client, "patch", f"{API}/targets/{made['id']}", written, office).json()
     assert (turned["metric"], turned["op"], turned["value"], turned["text"]) == (
         None,
         None,
@@ -187,9 +170,9 @@ def test_the_office_adds_changes_copies_and_removes_targets(world, client):
         "Không có đảng viên vi phạm",
     )
     copy = {"from_year": year, "to_year": year + 1}
-    copied = _send(client, "post", f"{API}/organizations/DU/targets/copy", copy, office)
+    copied = api_send(client, "post", f"{API}/organizations/DU/targets/copy", copy, office)
     assert copied.status_code == 201 and [t["text"] for t in copied.json()] == ["Không có đảng viên vi phạm"]
-    again = _send(client, "post", f"{API}/organizations/DU/targets/copy", copy, office)
+    again = api_send(client, "post", f"{API}/organizations/DU/targets/copy", copy, office)
     assert again.status_code == 201 and again.json() == []  # what the year has already is skipped
     gone = client.delete(f"{API}/targets/{made['id']}?version=3", headers=office)
     assert gone.status_code == 204
@@ -198,7 +181,7 @@ def test_the_office_adds_changes_copies_and_removes_targets(world, client):
 
 
 def test_bad_input_is_refused_with_the_message_and_nothing_saved(world, client, setup):
-    year, office, a = setup["year"], _headers(world.office), setup["a"]
+    year, office, a = setup["year"], api_headers(world.office), setup["a"]
     path = f"{API}/organizations/CB-A/targets"
     cases = [
         ({"year": year, "metric": "classification.cells.good_pct", "op": ">=", "value": 150}, "value"),
@@ -209,19 +192,19 @@ def test_bad_input_is_refused_with_the_message_and_nothing_saved(world, client, 
         ({"year": year, "metric": "cells.total", "op": ">=", "value": 3}, "metric"),  # CB-A has one already
     ]
     for body, field in cases:
-        response = _send(client, "post", path, body, office)
+        response = api_send(client, "post", path, body, office)
         assert response.status_code == 422, body
         answer = response.json()
         assert answer["detail"] and answer["errors"][field], body
-    assert "từ 0 đến 100" in _send(client, "post", path, cases[0][0], office).json()["detail"]
-    refused = _send(client, "patch", f"{API}/targets/{a.pk}", {"version": a.version, "value": -1}, office)
+    assert "từ 0 đến 100" in api_send(client, "post", path, cases[0][0], office).json()["detail"]
+    refused = api_send(client, "patch", f"{API}/targets/{a.pk}", {"version": a.version, "value": -1}, office)
     assert refused.status_code == 422 and refused.json()["errors"]["value"]
     this_year = f"{API}/organizations/CB-A/entered-figures/{year}/members.total"
-    assert _send(client, "put", this_year, {"value": 5}, office).json()["errors"]["year"]
+    assert api_send(client, "put", this_year, {"value": 5}, office).json()["errors"]["year"]
     unknown = f"{API}/organizations/CB-A/entered-figures/{year - 1}/no.such.figure"
-    assert _send(client, "put", unknown, {"value": 5}, office).status_code == 422
+    assert api_send(client, "put", unknown, {"value": 5}, office).status_code == 422
     ratio = f"{API}/organizations/CB-A/entered-figures/{year - 1}/classification.cells.good_pct"
-    assert _send(client, "put", ratio, {"numerator": 5, "denominator": 4}, office).status_code == 422
+    assert api_send(client, "put", ratio, {"numerator": 5, "denominator": 4}, office).status_code == 422
     before = f"{API}/organizations/CB-A/targets?year={year}&as_of={year - 1}-12-31"
     assert client.get(before, headers=office).status_code == 422
     assert Target.objects.filter(organization=world.cell_a).count() == 1
@@ -230,7 +213,7 @@ def test_bad_input_is_refused_with_the_message_and_nothing_saved(world, client, 
 
 
 def test_a_stale_version_is_a_409_with_the_current_one_and_nothing_changes(world, client, setup):
-    office, a, figure = _headers(world.office), setup["a"], setup["figure"]
+    office, a, figure = api_headers(world.office), setup["a"], setup["figure"]
     services.target_update(
         actor=world.office,
         target=a,
@@ -241,29 +224,29 @@ def test_a_stale_version_is_a_409_with_the_current_one_and_nothing_changes(world
         text="",
         note="x",
     )
-    stale = _send(client, "patch", f"{API}/targets/{a.pk}", {"version": 1, "value": 3}, office)
+    stale = api_send(client, "patch", f"{API}/targets/{a.pk}", {"version": 1, "value": 3}, office)
     assert stale.status_code == 409 and stale.json()["current_version"] == 2
     assert client.delete(f"{API}/targets/{a.pk}?version=1", headers=office).status_code == 409
     path = f"{API}/organizations/CB-A/entered-figures/{setup['year'] - 1}/members.total"
-    again = _send(
+    again = api_send(
         client, "put", path, {"value": 9}, office
     )  # entered already: a correction needs the version
     assert again.status_code == 409 and again.json()["current_version"] == 1
     assert client.delete(f"{API}/entered-figures/{figure.pk}?version=5", headers=office).status_code == 409
     assert Target.objects.get(pk=a.pk).value == 1 and Target.objects.get(pk=a.pk).version == 2
     assert EnteredFigure.objects.get(pk=figure.pk).value == 7
-    corrected = _send(client, "put", path, {"value": 9, "version": 1}, office)
+    corrected = api_send(client, "put", path, {"value": 9, "version": 1}, office)
     assert corrected.status_code == 200 and (corrected.json()["value"], corrected.json()["version"]) == (9, 2)
 
 
 def test_the_entered_figures_of_a_year(world, client):
-    year, office = periods.today().year - 1, _headers(world.office)
+    year, office = periods.today().year - 1, api_headers(world.office)
     path = f"{API}/organizations/DU/entered-figures/{year}/classification.cells.good_pct"
-    made = _send(client, "put", path, {"numerator": 46, "denominator": 59, "note": "Tổng kết"}, office)
+    made = api_send(client, "put", path, {"numerator": 46, "denominator": 59, "note": "Tổng kết"}, office)
     assert made.status_code == 201
     _figure(world, world.root, year, value=1850)
     body = client.get(
-        f"{API}/organizations/DU/entered-figures?year={year}", headers=_headers(world.leader)
+        f"{API}/organizations/DU/entered-figures?year={year}", headers=api_headers(world.leader)
     ).json()
     assert body["count"] == 2
     ratio, count = body["items"]
@@ -288,7 +271,7 @@ def test_the_entered_figures_of_a_year(world, client):
 
 
 def test_the_figures_of_a_year_with_last_years_beside_each(world, client):
-    year, office = periods.today().year, _headers(world.office)
+    year, office = periods.today().year, api_headers(world.office)
     make_member(world.office, world.cell_a, "Nguyễn Văn An")
     make_member(world.office, world.cell_b, "Trần Thị Bình")
     _figure(world, world.root, year - 1, value=1850, note="Sổ cũ")
@@ -314,7 +297,7 @@ def test_the_drill_down_lists_the_members_behind_the_figure(world, client):
     make_member(world.office, world.cell_a, "Nguyễn Văn An")
     make_member(world.office, world.cell_b, "Trần Thị Bình")
     whole = client.get(
-        f"{API}/organizations/DU/figures/members.total?year={year}", headers=_headers(world.office)
+        f"{API}/organizations/DU/figures/members.total?year={year}", headers=api_headers(world.office)
     )
     body = whole.json()
     assert (body["metric"], body["value"], body["entered"], body["out_of"]) == (
@@ -326,7 +309,7 @@ def test_the_drill_down_lists_the_members_behind_the_figure(world, client):
     assert sorted(e["name"] for e in body["counted"]) == ["Nguyễn Văn An", "Trần Thị Bình"]
     assert {e["kind"] for e in body["counted"]} == {"member"}
     mine = client.get(
-        f"{API}/organizations/CB-A/figures/members.total?year={year}", headers=_headers(world.secretary_a)
+        f"{API}/organizations/CB-A/figures/members.total?year={year}", headers=api_headers(world.secretary_a)
     )
     assert [e["name"] for e in mine.json()["counted"]] == ["Nguyễn Văn An"]
 
@@ -339,7 +322,7 @@ def test_the_drill_down_drops_what_the_caller_may_not_see(world, client, monkeyp
         metrics._details, "members.total", lambda ctx: Detail(counted=[seen], out_of=[seen, hidden])
     )
     path = f"{API}/organizations/CB-A/figures/members.total?year={periods.today().year}"
-    body = client.get(path, headers=_headers(world.secretary_a)).json()
+    body = client.get(path, headers=api_headers(world.secretary_a)).json()
     assert [e["name"] for e in body["counted"]] == ["Nguyễn Văn An"]
     assert [e["name"] for e in body["out_of"]] == ["Nguyễn Văn An"]
     assert body["counted"][0] == {
@@ -350,12 +333,12 @@ def test_the_drill_down_drops_what_the_caller_may_not_see(world, client, monkeyp
         "url": "",
         "amount": None,
     }
-    everything = client.get(path.replace("CB-A", "DU"), headers=_headers(world.office)).json()
+    everything = client.get(path.replace("CB-A", "DU"), headers=api_headers(world.office)).json()
     assert len(everything["out_of"]) == 2
 
 
 def test_the_drill_down_of_an_unknown_key_an_unlisted_one_and_an_entered_one(world, client, monkeypatch):
-    year, office = periods.today().year, _headers(world.office)
+    year, office = periods.today().year, api_headers(world.office)
     assert (
         client.get(f"{API}/organizations/DU/figures/no.such?year={year}", headers=office).status_code == 404
     )
@@ -373,7 +356,7 @@ def test_the_drill_down_of_an_unknown_key_an_unlisted_one_and_an_entered_one(wor
 
 
 def test_the_target_list_costs_the_same_queries_for_one_target_and_many(world, client):
-    year, office, counts = periods.today().year, _headers(world.office), []
+    year, office, counts = periods.today().year, api_headers(world.office), []
     keys = ["members.total", "members.probationary", "members.exempt", "cells.total", "study.documents"]
     for size in (1, 5):
         for key in keys[Target.objects.count() : size]:
@@ -387,7 +370,7 @@ def test_the_target_list_costs_the_same_queries_for_one_target_and_many(world, c
 
 
 def test_the_entered_list_costs_the_same_queries_for_one_figure_and_many(world, client):
-    year, office, counts = periods.today().year - 1, _headers(world.office), []
+    year, office, counts = periods.today().year - 1, api_headers(world.office), []
     keys = ["members.total", "members.probationary", "members.exempt", "cells.total"]
     for size in (1, 4):
         for key in keys[EnteredFigure.objects.count() : size]:
@@ -402,7 +385,7 @@ def test_the_entered_list_costs_the_same_queries_for_one_figure_and_many(world, 
 
 def test_the_figures_cost_the_same_queries_for_one_cell_and_several(world, client):
     """DBBP holds one cell (CB-C), then four, each with members."""
-    year, office, counts = periods.today().year, _headers(world.office), []
+    year, office, counts = periods.today().year, api_headers(world.office), []
     make_member(world.office, world.cell_c, "Nguyễn Văn An")
     for cells in (1, 4):
         for n in range(cells - 1):

@@ -24,8 +24,8 @@ from dangvu.development.tests import factories as development
 from dangvu.meetings.choices import SessionKind
 from dangvu.meetings.tests.factories import make_session, mark_all, set_document
 from dangvu.organization.choices import SeatRole
-from dangvu.programme import services as programme_services
-from dangvu.programme.choices import ItemKind, RegulationKind, Result, ReviewKind
+from dangvu.programme.choices import Result
+from dangvu.programme.tests import factories as programme_factories
 from dangvu.targets import services as target_services
 from dangvu.testing import make_member, make_org, make_person, make_seat
 
@@ -149,34 +149,17 @@ def article(world):
     mark_all(world, make_session(world, root, SessionKind.TRAINING, held_on=date(YEAR, 11, 10)))
 
     # The inspection and supervision programme: 12 cells, all concluded.
-    programme = programme_services.programme_open(actor=office, organization=root, year=YEAR)
+    programme = programme_factories.programme(world, root, YEAR)
     for cell in cells[:12]:
-        item = programme_services.item_add(
-            actor=office,
-            programme=programme,
-            kind=ItemKind.COMPLIANCE,
-            content="Kiểm tra việc chấp hành Điều lệ Đảng",
-            starts_on=date(YEAR, 5, 1),
-            ends_on=date(YEAR, 10, 31),
-            subject_cell=cell,
+        item = programme_factories.item(
+            world, programme, starts_on=date(YEAR, 5, 1), ends_on=date(YEAR, 10, 31), subject_cell=cell
         )
-        programme_services.item_conclude(
-            actor=office,
-            item=item,
-            expected_version=item.version,
-            concluded_on=date(YEAR, 11, 20),
-            conclusion="Chi bộ chấp hành tốt",
-            result=Result.NO_VIOLATION,
+        programme_factories.conclude(
+            world, item, Result.NO_VIOLATION, on=date(YEAR, 11, 20), conclusion="Chi bộ chấp hành tốt"
         )
 
     for cell in cells:
-        programme_services.regulation_review_record(
-            actor=office,
-            cell=cell,
-            regulation=RegulationKind.WORKING,
-            review=ReviewKind.REVIEWED,
-            reviewed_on=date(YEAR, 6, 15),
-        )
+        programme_factories.review(world, cell, date(YEAR, 6, 15))
 
     # The 2023 review, imported as decided on 31/12/2023.
     campaign = classification_services.campaign_open(

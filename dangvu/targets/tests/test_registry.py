@@ -23,8 +23,8 @@ from dangvu.development.tests import factories as development
 from dangvu.meetings.choices import SessionKind
 from dangvu.meetings.tests.factories import make_session, mark_all, set_document
 from dangvu.organization.choices import OrgKind, SeatRole
-from dangvu.programme import services as programme_services
-from dangvu.programme.choices import ItemKind, RegulationKind, Result, ReviewKind
+from dangvu.programme.choices import ItemKind, Result, ReviewKind
+from dangvu.programme.tests import factories as programme_factories
 from dangvu.reports.tests.factories import make_request
 from dangvu.testing import make_member, make_org, make_person, make_seat
 
@@ -58,32 +58,21 @@ def _subtree(world, code: str, cells: int, members: int):
         make_session(world, committee, SessionKind.STUDY, documents=[document], held_on=date(YEAR, 3, 1)),
     )
     mark_all(world, make_session(world, committee, SessionKind.TRAINING, held_on=date(YEAR, 4, 1)))
-    programme = programme_services.programme_open(actor=office, organization=committee, year=YEAR)
+    programme = programme_factories.programme(world, committee, YEAR)
     make_request(world, due=date(YEAR, 3, 10), cells=made)
     for n, cell in enumerate(made):
-        programme_services.regulation_review_record(
-            actor=office,
-            cell=cell,
-            regulation=RegulationKind.WORKING,
-            review=ReviewKind.AMENDED,
-            reviewed_on=date(YEAR, 6, 1),
-        )
-        item = programme_services.item_add(
-            actor=office,
-            programme=programme,
-            kind=ItemKind.THEMATIC_INSPECTION,
+        programme_factories.review(world, cell, date(YEAR, 6, 1), review=ReviewKind.AMENDED)
+        item = programme_factories.item(
+            world,
+            programme,
+            ItemKind.THEMATIC_INSPECTION,
             content="Giám sát việc thực hiện nghị quyết",
             starts_on=date(YEAR, 5, 1),
             ends_on=date(YEAR, 6, 30),
             subject_cell=cell,
         )
-        programme_services.item_conclude(
-            actor=office,
-            item=item,
-            expected_version=item.version,
-            concluded_on=date(YEAR, 7, 1),
-            conclusion="Thực hiện tốt",
-            result=Result.NO_VIOLATION,
+        programme_factories.conclude(
+            world, item, Result.NO_VIOLATION, on=date(YEAR, 7, 1), conclusion="Thực hiện tốt"
         )
         way = development.Way(listed=date(YEAR, 1, 5), steps={Step.CLASS: date(YEAR, 2, 1)})
         development.advance(
