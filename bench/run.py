@@ -3,7 +3,7 @@
 1. `dangvu load_demo` into a fresh SQLite database (budget: under 2 minutes).
 2. The organisation page of the demo root, the member lists and the reports page: queries and time
    per request.
-3. `dangvu report annual` for the demo root.
+3. `dangvu report annual` for the demo root, as JSON, DOCX and PDF.
 
 Prints one line per figure; copy them into docs/performance.md with the date and machine.
 """
@@ -43,6 +43,17 @@ def main() -> None:
             stdout=subprocess.DEVNULL,
         )
         print(f"report annual, whole demo (incl. start-up): {time.perf_counter() - started:.2f} s")
+        for fmt in ("docx", "pdf"):
+            started = time.perf_counter()
+            subprocess.run(
+                [*DANGVU, "report", "annual", "--year", "2025", "--format", fmt, "--output", tmp],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+            took = time.perf_counter() - started
+            print(f"report annual as {fmt.upper()}, whole demo (incl. start-up): {took:.2f} s")
         os.environ.update(env)
         _page_figures()
 
@@ -82,6 +93,7 @@ def _page_figures() -> None:
         ("the root's dashboard (targets, 5 figures month by month, charts)", "/to-chuc/DU-VUSTA/tong-quan/"),
         ("the drill-down of the on-time reports figure", "/to-chuc/DU-VUSTA/chi-so/reports.on_time_pct/"),
         ("the drill-down of the members figure (2,000)", "/to-chuc/DU-VUSTA/chi-so/members.total/"),
+        ("the root's document register", "/to-chuc/DU-VUSTA/van-ban/"),
     ):
         _measure(client, connection, label, url)
     from dangvu.meetings.models import Session
@@ -93,6 +105,15 @@ def _page_figures() -> None:
     plan = ActionPlan.objects.filter(organization__code="DU-VUSTA").order_by("-adopted_on").first()
     _measure(
         client, connection, "an action plan with its tasks and the cells' notes", plan.get_absolute_url()
+    )
+    from dangvu.documents.models import Document
+
+    report = Document.objects.filter(organization__code="DU-VUSTA", doc_type="annual_report").first()
+    _measure(
+        client,
+        connection,
+        "the demo's annual report: its page with the draft's text",
+        report.get_absolute_url(),
     )
     client.force_login(User.objects.get(username="dangvien.cb02"))
     _measure(client, connection, "a member's own page (their sessions, study, attendance)", "/cua-toi/")

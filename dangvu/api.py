@@ -5,8 +5,10 @@ from ninja.throttling import AuthRateThrottle
 
 from dangvu.badges.api import router as badges_router
 from dangvu.classification.api import router as classification_router
+from dangvu.core.api import router as core_router
 from dangvu.core.api_auth import AUTH
 from dangvu.development.api import router as development_router
+from dangvu.documents.api import router as documents_router
 from dangvu.meetings.api import router as meetings_router
 from dangvu.members.api import router as member_router
 from dangvu.organization.api import router as organization_router
@@ -51,3 +53,5 @@ api.add_router("/", programme_router)
 api.add_router("/", development_router)
 api.add_router("/", badges_router)
 api.add_router("/", targets_router)
+api.add_router("/", documents_router)
+api.add_router("/", core_router)

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "dangvu.development",
     "dangvu.badges",
     "dangvu.targets",
+    "dangvu.documents",
     "dangvu.demo",
 ]
 
@@ -294,7 +295,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DANGVU_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint logs each step of every PDF at INFO, and fontTools its subsetting.
+    "loggers": {name: {"level": "WARNING"} for name in ("axes", "weasyprint", "fontTools")},
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

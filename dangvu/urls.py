@@ -27,5 +27,6 @@ urlpatterns = [
     path("", include("dangvu.development.urls")),
     path("", include("dangvu.badges.urls")),
     path("", include("dangvu.targets.urls")),
+    path("", include("dangvu.documents.urls")),
     path("api/v1/", api.urls),
 ]

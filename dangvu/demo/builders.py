@@ -20,6 +20,7 @@ from . import names
 from .badges import build_badges
 from .classification import build_classification
 from .development import build_development
+from .documents import build_documents
 from .meetings import build_meetings
 from .members import build_member
 from .programme import build_programme
@@ -261,5 +262,6 @@ BUILDERS = [
     build_meetings,  # after the committees and accounts: the courses, conferences and invitations
     build_programme,  # after the meetings: an action plan carries out one of their documents
     build_badges,  # after the review: the commendations come from its excellent results
-    build_targets,  # last: the targets and the figures typed for the year before the data
+    build_targets,  # the targets and the figures typed for the year before the data
+    build_documents,  # last: the reports are written from everything above, targets included
 ]

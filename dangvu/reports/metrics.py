@@ -84,7 +84,7 @@ def _note(row: dict) -> str:
     }
 
 
-def _due(ctx: MetricContext) -> list[tuple[dict, Entry]]:
+def submissions_due(ctx: MetricContext) -> list[tuple[dict, Entry]]:
     """Every submission required, with the figures' conditions read in the same query, by due date
     and cell: one query."""
     rows = (
@@ -124,15 +124,15 @@ def _due(ctx: MetricContext) -> list[tuple[dict, Entry]]:
 
 @metrics.register_detail("reports.required")
 def reports_required_detail(ctx: MetricContext) -> Detail:
-    return Detail([entry for _row, entry in _due(ctx)])
+    return Detail([entry for _row, entry in submissions_due(ctx)])
 
 
 @metrics.register_detail("reports.on_time_pct")
 def reports_on_time_detail(ctx: MetricContext) -> Detail:
-    due = _due(ctx)
+    due = submissions_due(ctx)
     return Detail([entry for row, entry in due if row["is_on_time"]], [entry for _row, entry in due])
 
 
 @metrics.register_detail("reports.missing")
 def reports_missing_detail(ctx: MetricContext) -> Detail:
-    return Detail([entry for row, entry in _due(ctx) if row["is_missing"]])
+    return Detail([entry for row, entry in submissions_due(ctx) if row["is_missing"]])
