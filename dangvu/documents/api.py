@@ -17,10 +17,10 @@ from ninja.responses import Status
 
 from dangvu.core import periods
 from dangvu.core.access import Scope
-from dangvu.core.api import JobOut, job_out
+from dangvu.core.api import API, JobOut, job_out
 from dangvu.core.api_errors import ERRORS, ErrorOut, refused
 from dangvu.core.api_pagination import Pages
-from dangvu.core.audit import StaleVersionError, personal_data_shown
+from dangvu.core.audit import StaleVersionError
 from dangvu.organization import selectors as org_selectors
 from dangvu.organization.models import Organization
 
@@ -39,7 +39,6 @@ from .models import Document
 
 router = Router(tags=["documents"])
 
-API = "/api/v1"
 
 # The file's answer as the OpenAPI schema tells it: the document itself, in the format asked.
 FILE_RESPONSE = {
@@ -126,18 +125,6 @@ def _detail(document: Document) -> dict:
     }
 
 
-def _read(scope: Scope, document_id: int) -> dict:
-    return _detail(selectors.document_get(scope, document_id))
-
-
-def _writable(scope: Scope, document_id: int) -> Document:
-    """The document, when the caller may write its kind for its issuer; else the same 404."""
-    document = selectors.document_get(scope, document_id)
-    if not selectors.may_write(scope, document.organization, document.doc_type):
-        raise Http404
-    return document
-
-
 def _indexed(texts: dict[str, str]) -> dict[int, str]:
     """The sections' texts by index; a key that is no section's index is refused as the service
     refuses a section that does not exist."""
@@ -179,14 +166,8 @@ def document_read(request, document_id: int):
     """One document with its sections (their index is the key of a PATCH's `texts`) and the
     figures its text was written from."""
     document = selectors.document_get(request.scope, document_id)
-    _health_data_logged(request, document)
+    selectors.health_data_logged(document, user=request.user, path=request.path)
     return _detail(document)
-
-
-def _health_data_logged(request, document: Document) -> None:
-    """A badge list showing a gravely ill member's early award: its reading is logged."""
-    if selectors.shows_health_data(document):
-        personal_data_shown(user=request.user, record=document, path=request.path)
 
 
 @router.get(
@@ -201,7 +182,7 @@ def document_file(request, document_id: int, filters: Query[FileFilter]):
         message = _("The file format must be docx or pdf.")
         return Status(422, {"detail": message, "errors": {"format": [message]}})
     content = selectors.rendered(document, fmt, periods.today())
-    _health_data_logged(request, document)
+    selectors.health_data_logged(document, user=request.user, path=request.path)
     response = HttpResponse(content, content_type=selectors.MEDIA_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{selectors.file_name(document, fmt)}"'
     return response
@@ -212,9 +193,9 @@ def document_patch(request, document_id: int, payload: TextsIn):
     """The office's edits of a draft (services.draft_text_update): `texts` maps a section's index to
     its new text (editable sections only), `addressee` the "Kính gửi" line, `recipients` the lines of
     "Nơi nhận" (one recipient each, "- " added when missing, blank lines dropped). `version` as read."""
-    document = _writable(request.scope, document_id)
+    document = selectors.document_to_write(request.scope, document_id)
     try:
-        services.draft_text_update(
+        document = services.draft_text_update(
             actor=request.user,
             document=document,
             expected_version=payload.version,
@@ -224,7 +205,7 @@ def document_patch(request, document_id: int, payload: TextsIn):
         )
     except (ValidationError, StaleVersionError) as exc:
         return refused(exc)
-    return _read(request.scope, document_id)
+    return _detail(document)
 
 
 @router.post("/documents/{document_id}/issue", response={200: DocumentDetailOut, **ERRORS})
@@ -232,9 +213,9 @@ def document_issue(request, document_id: int, payload: IssueIn):
     """Issue the draft (services.issue): the register gives the next number of the issuer, type and
     year (or term), or `number` typed by the office when assigned elsewhere, which must be free;
     `issued_on` today when left out. Its DOCX and PDF are kept with their checksums."""
-    document = _writable(request.scope, document_id)
+    document = selectors.document_to_write(request.scope, document_id)
     try:
-        services.issue(
+        document = services.issue(
             actor=request.user,
             document=document,
             expected_version=payload.version,
@@ -243,7 +224,7 @@ def document_issue(request, document_id: int, payload: IssueIn):
         )
     except (ValidationError, StaleVersionError) as exc:
         return refused(exc)
-    return _read(request.scope, document_id)
+    return _detail(document)
 
 
 # ------------------------------------------------------------------------- the report as a job

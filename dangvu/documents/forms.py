@@ -13,9 +13,8 @@ from . import rules
 from .choices import DocType, Numbering
 from .content import Content
 from .models import DocumentSettings
-from .services import MAX_SECTION_TEXT
+from .services import MAX_NUMBER, MAX_SECTION_TEXT
 
-LARGEST_NUMBER = 99_999
 MAX_RECIPIENTS_TEXT = 5_000
 
 
@@ -159,7 +158,7 @@ class IssueForm(VersionRefusal):
         typed = self.cleaned_data["number"].strip()
         if not typed:
             return None
-        if not (typed.isascii() and typed.isdigit()) or not 0 < int(typed) <= LARGEST_NUMBER:
+        if not (typed.isascii() and typed.isdigit()) or not 0 < int(typed) <= MAX_NUMBER:
             raise forms.ValidationError(_("Type the number as a whole number from 1 to 99999."))
         return int(typed)
 

@@ -26,4 +26,3 @@ class Heading:
     number_line: str
     place_date: str
     heading: str = rules.HEADING
-    landscape: bool = False

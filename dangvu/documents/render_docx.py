@@ -55,7 +55,7 @@ def render_docx(heading: Heading, content: Content) -> bytes:
     document = new_docx()
     _page(document, content.landscape)
     _styles(document)
-    _letterhead(document, heading)
+    _letterhead(document, heading, content.landscape)
     _title(document, content)
     for section in content.sections:
         if section.heading:
@@ -153,7 +153,7 @@ def _styles(document) -> None:
     _font(header_style, 14)
 
 
-def _letterhead(document, heading: Heading) -> None:
+def _letterhead(document, heading: Heading, landscape: bool) -> None:
     """The issuer at the left, "ĐẢNG CỘNG SẢN VIỆT NAM" with its rule at the right (rules.md §8.3)."""
     table = document.add_table(rows=1, cols=2)
     table.autofit = False
@@ -161,7 +161,7 @@ def _letterhead(document, heading: Heading) -> None:
     left, right = table.rows[0].cells
     # The right column holds "ĐẢNG CỘNG SẢN VIỆT NAM" on one line (15 pt bold: about 73 mm) with its
     # rule indented to the heading's length: 88 mm less the cell margins (2 × 1.9 mm) and 2 × 5 mm.
-    widths = (Mm(77), Mm(88)) if not heading.landscape else (Mm(120), Mm(130))
+    widths = (Mm(77), Mm(88)) if not landscape else (Mm(120), Mm(130))
     left.width, right.width = widths
     first = True
     if heading.superior:

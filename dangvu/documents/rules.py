@@ -81,12 +81,17 @@ def printable(text: str) -> str:
 COMMITTEE_PREFIX = "Đảng bộ "
 
 
+def committee_name(name: str, is_cell: bool) -> str:
+    """Who speaks for an organisation: "Đảng ủy X" for "Đảng bộ X", a cell's own name."""
+    if not is_cell and name.startswith(COMMITTEE_PREFIX):
+        return "Đảng ủy " + name.removeprefix(COMMITTEE_PREFIX)
+    return name
+
+
 def issuing_body(name: str, is_cell: bool) -> str:
     """The issuing body in capitals: the committee ("ĐẢNG ỦY …") issues for a đảng bộ, the cell
     itself ("CHI BỘ …") for a cell (rules.md §8.3, §8.6)."""
-    if not is_cell and name.startswith(COMMITTEE_PREFIX):
-        name = "Đảng ủy " + name[len(COMMITTEE_PREFIX) :]
-    return name.upper()
+    return committee_name(name, is_cell).upper()
 
 
 def issuer_symbol(is_cell: bool) -> str:

@@ -6,10 +6,12 @@ from dataclasses import asdict
 from datetime import date
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from dangvu.badges.choices import Early
 from dangvu.core import access
 from dangvu.core.access import Scope
+from dangvu.core.audit import personal_data_shown
 from dangvu.organization.choices import SeatRole
 from dangvu.organization.models import CommitteeSeat, Organization
 from dangvu.organization.selectors import ancestor_paths, current_seat_q
@@ -44,7 +46,7 @@ def letterhead(organization: Organization, on: date) -> rules.Letterhead:
     return rules.Letterhead(
         superior=own.superior or (parent.name.upper() if parent is not None else ""),
         issuer=own.issuer or rules.issuing_body(organization.name, is_cell),
-        issuer_symbol=own.issuer_symbol or rules.issuer_symbol(is_cell),
+        issuer_symbol=issuer_symbol(own),
         place=own.place or _place_above(organization),
         authority=own.authority or authority,
         signer_title=own.signer_title or title,
@@ -73,8 +75,16 @@ def _secretary_name(organization: Organization, on: date) -> str:
     return seat.person.full_name if seat else ""
 
 
-def type_symbol(organization: Organization, doc_type: str) -> str:
-    return rules.type_symbol(doc_type, settings_of(organization).type_symbols)
+def symbols(organization: Organization, doc_type: str) -> tuple[str, str]:
+    """The type's symbol and the issuer's ("BC", "ĐU") from one read of the settings: what a number
+    is written with, without the rest of the letterhead."""
+    own = settings_of(organization)
+    return rules.type_symbol(doc_type, own.type_symbols), issuer_symbol(own)
+
+
+def issuer_symbol(own: DocumentSettings) -> str:
+    """The office's symbol for the issuer, else ĐU or CB by its kind."""
+    return own.issuer_symbol or rules.issuer_symbol(own.organization.is_cell)
 
 
 def documents_in(
@@ -92,10 +102,26 @@ def documents_in(
 
 
 def document_get(scope: Scope, pk: int) -> Document:
-    """One document the scope may read (writes ask `may_write` on top)."""
-    return access.get_for_user_or_404(
-        readable(Document.objects.select_related("organization"), scope), scope, pk=pk
-    )
+    """One document the scope may read (writes ask `document_to_write`)."""
+    documents = readable(Document.objects.select_related("organization", "created_by", "issued_by"), scope)
+    try:
+        return documents.get(pk=pk)
+    except (Document.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def document_to_write(scope: Scope, pk: int) -> Document:
+    """One document the scope may read and write (its kind's action on the issuer), else 404."""
+    document = document_get(scope, pk)
+    if not may_write(scope, document.organization, document.doc_type):
+        raise Http404
+    return document
+
+
+def health_data_logged(document: Document, *, user, path: str) -> None:
+    """Each showing of a badge list with health data is kept (core.audit.personal_data_shown)."""
+    if shows_health_data(document):
+        personal_data_shown(user=user, record=document, path=path)
 
 
 # Documents that carry personal data the pages show only to the keepers of the records: a badge list
@@ -127,7 +153,6 @@ def heading_of(document: Document, on: date) -> Heading:
     """The lines above the title: the number once issued (blank in a draft), the date of issue or,
     for a draft, the day it is printed."""
     head = letterhead(document.organization, document.issued_on or on)
-    content = Content.from_json(document.content)
     return Heading(
         superior=head.superior,
         issuer=head.issuer,
@@ -135,7 +160,6 @@ def heading_of(document: Document, on: date) -> Heading:
         if document.is_issued
         else rules.number_line(None, document.type_symbol, head.issuer_symbol),
         place_date=rules.place_date(head.place, document.issued_on or on),
-        landscape=content.landscape,
     )
 
 

@@ -25,16 +25,18 @@ from .render import TEMPLATE_REVISION
 
 MAX_SECTION_TEXT = 20_000
 MAX_RECIPIENTS = 50
+MAX_NUMBER = 99_999  # the register's numbers, 1 to this
 
 
 @transaction.atomic
 def draft_create(*, actor, draft: Draft) -> Document:
     content = draft.content.as_json()
+    type_symbol, issuer_symbol = selectors.symbols(draft.organization, draft.doc_type)
     document = Document(
         organization=draft.organization,
         doc_type=draft.doc_type,
-        type_symbol=selectors.type_symbol(draft.organization, draft.doc_type),
-        issuer_symbol=selectors.letterhead(draft.organization, today()).issuer_symbol,
+        type_symbol=type_symbol,
+        issuer_symbol=issuer_symbol,
         year=draft.year,
         source=draft.source,
         title=draft.title[:500],
@@ -109,20 +111,21 @@ def issue(
         raise ValidationError(_("The date of issue cannot be in the future."))
     if issued_on.year < document.year - 1:  # a report is issued in its year or early the next
         raise ValidationError(_("The date of issue cannot be before %(year)s.") % {"year": document.year - 1})
-    if number is not None and not 0 < number < 100_000:
+    if number is not None and not 0 < number <= MAX_NUMBER:
         raise ValidationError(_("The number must be a whole number from 1 to 99999."))
     own = selectors.settings_of(document.organization)
+    issuer_symbol = selectors.issuer_symbol(own)
     period = rules.period_key(own.numbering, issued_on, own.term_starts_on)
     sequence = _sequence(document.organization, document.type_symbol, period)
     typed = number is not None
     if number is None:
         number = _next_number(sequence)
     else:
-        _check_free(document, period, number)
+        _check_free(document, period, number, issuer_symbol)
         Sequence.objects.filter(pk=sequence.pk, last__lt=number).update(last=number)
     changes = {
         "state": DocState.ISSUED,
-        "issuer_symbol": selectors.letterhead(document.organization, issued_on).issuer_symbol,
+        "issuer_symbol": issuer_symbol,
         "number": number,
         "number_typed": typed,
         "period": period,
@@ -136,7 +139,7 @@ def issue(
                 document, actor=actor, expected_version=expected_version, changes=changes, reason="issued"
             )
     except IntegrityError as exc:  # the same number typed twice at once: the constraint decides
-        raise ValidationError(_number_taken(document, number)) from exc
+        raise ValidationError(_number_taken(document, number, issuer_symbol)) from exc
     _keep_files(document)
     return document
 
@@ -156,14 +159,10 @@ def _keep_files(document: Document) -> None:
 
 
 def _sequence(organization: Organization, type_symbol: str, period: str) -> Sequence:
-    """The counter row, created on first use (a concurrent creation is caught by its constraint)."""
-    try:
-        with transaction.atomic():
-            sequence, _created = Sequence.objects.get_or_create(
-                organization=organization, type_symbol=type_symbol, period=period
-            )
-    except IntegrityError:
-        sequence = Sequence.objects.get(organization=organization, type_symbol=type_symbol, period=period)
+    """The counter row, created on first use (get_or_create catches a concurrent creation)."""
+    sequence, _created = Sequence.objects.get_or_create(
+        organization=organization, type_symbol=type_symbol, period=period
+    )
     return sequence
 
 
@@ -174,17 +173,16 @@ def _next_number(sequence: Sequence) -> int:
     return Sequence.objects.values_list("last", flat=True).get(pk=sequence.pk)
 
 
-def _check_free(document: Document, period: str, number: int) -> None:
+def _check_free(document: Document, period: str, number: int, issuer_symbol: str) -> None:
     if Document.objects.filter(
         organization=document.organization, type_symbol=document.type_symbol, period=period, number=number
     ).exists():
-        raise ValidationError(_number_taken(document, number))
+        raise ValidationError(_number_taken(document, number, issuer_symbol))
 
 
-def _number_taken(document: Document, number: int) -> str:
-    symbol = selectors.letterhead(document.organization, today()).issuer_symbol
+def _number_taken(document: Document, number: int, issuer_symbol: str) -> str:
     return _("Number %(number)s is already in the register for this year (or term).") % {
-        "number": rules.number_line(number, document.type_symbol, symbol).removeprefix("Số ")
+        "number": rules.number_line(number, document.type_symbol, issuer_symbol).removeprefix("Số ")
     }
 
 

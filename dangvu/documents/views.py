@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from dangvu.core import metrics, periods
 from dangvu.core.access import MANAGE
-from dangvu.core.audit import StaleVersionError, personal_data_shown
+from dangvu.core.audit import StaleVersionError
 from dangvu.core.forms import VersionOnlyForm, add_refusal
 from dangvu.organization import selectors as org_selectors
 
@@ -40,7 +40,6 @@ from .forms import (
 from .models import Document
 
 PAGE_SIZE = 50
-EARLY_NOTE = "Tặng sớm"  # the note of a gravely ill member's early award in a badge list (builders/badges.py)
 
 
 def _number_shown(document: Document) -> str:
@@ -48,12 +47,6 @@ def _number_shown(document: Document) -> str:
     if document.number is None:
         return _("Draft without a number")
     return document.number_line.removeprefix("Số ")
-
-
-def _health_data_logged(request: HttpRequest, document: Document) -> None:
-    """Every showing of a badge list with health data is kept (core.audit.personal_data_shown)."""
-    if selectors.shows_health_data(document):
-        personal_data_shown(user=request.user, record=document, path=request.path)
 
 
 # ------------------------------------------------------------------------------------ the register
@@ -112,14 +105,6 @@ def report_new(request: HttpRequest, code: str) -> HttpResponse:
 
 
 # -------------------------------------------------------------------------------- one document
-
-
-def _writable(request: HttpRequest, pk: int) -> Document:
-    """A document the user may write; 404 otherwise (missing, unseen or read-only alike)."""
-    document = selectors.document_get(request.scope, pk)
-    if not selectors.may_write(request.scope, document.organization, document.doc_type):
-        raise Http404
-    return document
 
 
 @dataclass(frozen=True)
@@ -219,9 +204,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Read the document; who may write a draft saves its text here (POST)."""
     if request.method != "POST":
         document = selectors.document_get(request.scope, pk)
-        _health_data_logged(request, document)
+        selectors.health_data_logged(document, user=request.user, path=request.path)
         return _detail(request, document)
-    document = _writable(request, pk)
+    document = selectors.document_to_write(request.scope, pk)
     if document.is_issued:
         messages.error(request, _("An issued document cannot be changed."))
         return redirect(document)
@@ -258,7 +243,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def issue(request: HttpRequest, pk: int) -> HttpResponse:
     """Issue the draft: its number from the register (or the one typed), its date, its files kept."""
-    document = _writable(request, pk)
+    document = selectors.document_to_write(request.scope, pk)
     if document.is_issued:
         messages.error(request, _("This document is already issued: it keeps its number and date."))
         return redirect(document)
@@ -296,7 +281,7 @@ def issue(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Throw a draft away (it stays in the history); an issued document stays in the register."""
-    document = _writable(request, pk)
+    document = selectors.document_to_write(request.scope, pk)
     form = VersionOnlyForm(request.POST)
     back = reverse("documents:register", args=[document.organization.code])
     if not form.is_valid():
@@ -320,7 +305,7 @@ def download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
         raise Http404
     document = selectors.document_get(request.scope, pk)
     data = selectors.rendered(document, fmt, periods.today())
-    _health_data_logged(request, document)
+    selectors.health_data_logged(document, user=request.user, path=request.path)
     return FileResponse(
         io.BytesIO(data),
         as_attachment=True,

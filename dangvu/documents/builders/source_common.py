@@ -3,7 +3,7 @@ recipients, the Vietnamese way of writing a day and a time (rules.md §8)."""
 
 from datetime import date, time
 
-from dangvu.documents import selectors
+from dangvu.documents import rules, selectors
 from dangvu.documents.content import Signature
 from dangvu.organization.choices import OrgKind
 
@@ -33,10 +33,7 @@ def date_text(day: date | None) -> str:
 
 def committee_name(organization) -> str:
     """ "Đảng ủy X" for "Đảng bộ X" (the committee speaks for a đảng bộ), a cell's own name."""
-    name = organization.name
-    if not organization.is_cell and name.startswith("Đảng bộ "):
-        return "Đảng ủy " + name.removeprefix("Đảng bộ ")
-    return name
+    return rules.committee_name(organization.name, organization.is_cell)
 
 
 def recipients(organization, *, to_superior: bool = True, extra: tuple[str, ...] = ()) -> list[str]:
@@ -46,8 +43,13 @@ def recipients(organization, *, to_superior: bool = True, extra: tuple[str, ...]
     if to_superior and parent is not None:
         lines.append(f"- {committee_name(parent)} (để b/c),")
     lines.extend(extra)
-    lines.append("- Lưu Chi bộ." if organization.is_cell else "- Lưu Văn phòng Đảng ủy.")
+    lines.append(_own_file(organization))
     return lines
+
+
+def _own_file(organization) -> str:
+    """The last "Nơi nhận" line: the issuer's own file."""
+    return "- Lưu Chi bộ." if organization.is_cell else "- Lưu Văn phòng Đảng ủy."
 
 
 def lower_first(text: str) -> str:
@@ -73,5 +75,5 @@ def report_recipients(organization) -> list[str]:
     lines = [f"- {above} (để báo cáo),"]
     if not organization.is_cell:
         lines.append("- Các chi bộ trực thuộc,")
-    lines.append("- Lưu Chi bộ." if organization.is_cell else "- Lưu Văn phòng Đảng ủy.")
+    lines.append(_own_file(organization))
     return lines

@@ -50,11 +50,7 @@ class Command(BaseCommand):
             raise CommandError("Báo cáo sơ kết 6 tháng chỉ xuất ra tệp: --format docx hoặc pdf.")
         if as_of is not None and as_of.year < year:
             raise CommandError("--as-of không được trước năm báo cáo.")
-        scope = self._scope(user)
-        try:
-            organization = self._organization(scope, org)
-        except Http404 as exc:
-            raise CommandError(f"Không có tổ chức mã {org!r} (hoặc ngoài phạm vi được xem).") from exc
+        organization = self._organization(self._scope(user), org)
         document = metrics.annual_document(
             organization=organization, year=year, as_of=as_of, on=periods.today()
         )
@@ -72,7 +68,10 @@ class Command(BaseCommand):
         return user
 
     def _organization(self, scope: access.Scope, code: str | None):
-        organization = selectors.organization_or_single_top(scope, code)
+        try:
+            organization = selectors.organization_or_single_top(scope, code)
+        except Http404 as exc:
+            raise CommandError(f"Không có tổ chức mã {code!r} (hoặc ngoài phạm vi được xem).") from exc
         if organization is None:
             raise CommandError("Có nhiều tổ chức gốc: hãy chọn một bằng --org MÃ.")
         return organization
@@ -92,10 +91,7 @@ class Command(BaseCommand):
             raise CommandError(f"Không có báo cáo năm {year}: năm chưa bắt đầu hoặc không hợp lệ.")
         actor = self._user(username) if username else audit.system_actor()
         scope = access.scope_for(actor) if username else access.SYSTEM_SCOPE
-        try:
-            organization = self._organization(scope, code)
-        except Http404 as exc:
-            raise CommandError(f"Không có tổ chức mã {code!r} (hoặc ngoài phạm vi được xem).") from exc
+        organization = self._organization(scope, code)
         if not documents.may_write(scope, organization, documents.report_type(kind)):
             raise CommandError(f"Tài khoản {username!r} không được viết báo cáo của {organization.name}.")
         on = periods.today()
