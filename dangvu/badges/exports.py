@@ -144,9 +144,7 @@ def batch_file(
 def _batch_row(row: proposals.ProposalRow, batch_date: date) -> list:
     proposal = row.proposal
     member = proposal.member
-    origin = member.party_age_origin
-    died_on = getattr(proposal, "died_on", None)  # Party age stops at death (members.rules)
-    age = months_between(origin, min(batch_date, died_on) if died_on else batch_date) if origin else None
+    age = proposals.party_age_months(proposal, batch_date)  # stops at death (members.rules)
     # "early" alone would tell the illness: a hidden one reads as an ordinary proposal
     shown = proposal.early == Early.GRAVELY_ILL and not row.early_hidden
     early = EARLY_ILL_LABEL if shown else EARLY_LABELS.get(proposal.early, "")

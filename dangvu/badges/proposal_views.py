@@ -38,12 +38,6 @@ def _batch_url(org: Organization, day: date) -> str:
     return reverse("badges:batch", args=[org.code]) + f"?dot={day.isoformat()}"
 
 
-def _log_illness(request: HttpRequest, shown: dict[int, Member]) -> None:
-    """Log each gravely ill member whose illness the page shows (once per member)."""
-    for member in shown.values():
-        personal_data_shown(user=request.user, record=member, path=request.path)
-
-
 def _batch_page(
     request: HttpRequest, org: Organization, raw: str | None, *, status: int = 200
 ) -> HttpResponse:
@@ -58,12 +52,8 @@ def _batch_page(
         for r in rows
         if r.candidate.early == Early.GRAVELY_ILL and not r.early_hidden
     }
-    shown |= {
-        r.proposal.member_id: r.proposal.member
-        for r in proposed
-        if r.proposal.early == Early.GRAVELY_ILL and not r.early_hidden
-    }
-    _log_illness(request, shown)
+    shown |= proposals.illness_shown(proposed)
+    proposals.log_illness(user=request.user, path=request.path, shown=shown)
     award_url = reverse("badges:award_add", args=[org.code])
     context = {
         "org": org,
@@ -111,14 +101,7 @@ def batch_export(request: HttpRequest, code: str) -> HttpResponse:
     choices = proposals.batch_choices(org, today)
     chosen = proposals.chosen_batch(request.GET.get("dot"), choices, today)
     name, data, rows = exports.batch_file(request.scope, org, chosen)
-    _log_illness(
-        request,
-        {
-            r.proposal.member_id: r.proposal.member
-            for r in rows
-            if r.proposal.early == Early.GRAVELY_ILL and not r.early_hidden
-        },
-    )
+    proposals.log_illness(user=request.user, path=request.path, shown=proposals.illness_shown(rows))
     return xlsx_response(data, name)
 
 

@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 
 from dangvu.core import access
 from dangvu.core.access import MANAGE, RECORDS, Scope
-from dangvu.core.audit import save_audited, soft_delete, update_versioned
+from dangvu.core.audit import personal_data_shown, save_audited, soft_delete, update_versioned
 from dangvu.members.choices import EventKind
 from dangvu.members.models import Member, MemberEvent
-from dangvu.members.rules import add_months
+from dangvu.members.rules import add_months, months_between
 from dangvu.organization.models import Organization
 
 from . import rules, selectors
@@ -223,6 +223,16 @@ def early_label(early: str, hidden: bool) -> str:
     return str(Early(early).label) if early else ""
 
 
+def party_age_months(proposal: Proposal, batch: date) -> int | None:
+    """The member's Party age in months at the batch, stopping at death (members.rules); None without
+    an origin to count from."""
+    origin = proposal.member.party_age_origin
+    if origin is None:
+        return None
+    died_on = getattr(proposal, "died_on", None)
+    return months_between(origin, min(batch, died_on) if died_on else batch)
+
+
 def proposal_rows(scope: Scope, proposals) -> list[ProposalRow]:
     rows = []
     for proposal in proposals:
@@ -247,6 +257,21 @@ def proposal_rows(scope: Scope, proposals) -> list[ProposalRow]:
             )
         )
     return rows
+
+
+def illness_shown(rows: list[ProposalRow]) -> dict[int, Member]:
+    """The gravely ill members whose illness the rows show to their reader, by member (once each)."""
+    return {
+        r.proposal.member_id: r.proposal.member
+        for r in rows
+        if r.proposal.early == Early.GRAVELY_ILL and not r.early_hidden
+    }
+
+
+def log_illness(*, user, path: str, shown: dict[int, Member]) -> None:
+    """Log each gravely ill member whose illness a page (or a document) shows `user` (once per member)."""
+    for member in shown.values():
+        personal_data_shown(user=user, record=member, path=path)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ a reader sees no button and gets no draft). A refusal (a cancelled session, no p
 back to the source page with the reason, nothing written."""
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,15 +20,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangvu.badges import proposals as badge_proposals
-from dangvu.badges.choices import Early
 from dangvu.core import periods
-from dangvu.core.audit import personal_data_shown
 from dangvu.meetings import selectors as meeting_selectors
-from dangvu.members.models import Member
 from dangvu.organization import selectors as org_selectors
 
 from . import selectors, services
-from .builders.badges import badge_list_draft
+from .builders.badges import badge_list_draft, badge_list_rows
 from .builders.meetings import invitation_draft, minutes_draft
 from .builders.programme import programme_draft
 from .choices import DocType
@@ -105,13 +102,10 @@ def programme(request: HttpRequest, code: str) -> HttpResponse:
 
 def parse_batch(raw: str) -> date | None:
     """The batch as the batch page sends it: YYYY-MM-DD, or dd/mm/yyyy as typed."""
-    raw = raw.strip()
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(raw, pattern).date()
-        except ValueError:
-            continue
-    return None
+    try:
+        return periods.parse_vn_date(raw)
+    except ValueError:
+        return None
 
 
 @login_required
@@ -125,17 +119,17 @@ def badge_list(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, _("Choose a badge batch from the list of the batch page."))
         return redirect(page)
     scope = request.scope
+    rows: list[badge_proposals.ProposalRow] = []
+
+    def build() -> Draft:
+        rows[:] = badge_list_rows(org, batch, scope=scope)
+        return badge_list_draft(org, batch, scope=scope, on=on, rows=rows)
 
     def shown(draft: Draft) -> None:
         # The list shows the illness of a gravely ill member to who keeps their cell's records:
         # every showing of health data is logged, as the batch page logs it, once the list is kept.
-        ill = [p["member"] for p in draft.figures["proposals"] if p["early"] == Early.GRAVELY_ILL]
-        for member in Member.objects.filter(pk__in=ill):
-            personal_data_shown(user=request.user, record=member, path=request.path)
+        badge_proposals.log_illness(
+            user=request.user, path=request.path, shown=badge_proposals.illness_shown(rows)
+        )
 
-    return _write(
-        request,
-        lambda: badge_list_draft(org, batch, scope=scope, on=on),
-        f"{page}?dot={batch.isoformat()}",
-        kept=shown,
-    )
+    return _write(request, build, f"{page}?dot={batch.isoformat()}", kept=shown)

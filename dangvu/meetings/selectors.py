@@ -115,8 +115,9 @@ def session_get(scope: Scope, pk: int, action: str = VIEW) -> Session:
 
 
 def invitations_of(session: Session) -> list[Invitation]:
-    """The invitees, sorted by given name (the person's sort key): one query."""
-    return list(session.invitations.select_related("person").order_by("person__sort_key", "pk"))
+    """The invitees with each one's organisation, sorted by given name (the person's sort key): one
+    query."""
+    return list(session.invitations.select_related("person__organization").order_by("person__sort_key", "pk"))
 
 
 def followers_q(organization: Organization, on: date) -> Q:

@@ -222,3 +222,37 @@ def official_members_per_cell(cell_ids: list[int], on: date) -> dict[int, int]:
         .annotate(n=Count("member", distinct=True))
     )
     return {row["cell_id"]: row["n"] for row in rows}
+
+
+def recognised_on(member_ids: list[int]) -> dict[int, date]:
+    """The day each member became an official member (the first recognition not annulled): one query."""
+    found: dict[int, date] = {}
+    events = MemberEvent.objects.filter(
+        member_id__in=member_ids, kind=EventKind.RECOGNITION, annulled=False
+    ).order_by("date", "pk")
+    for member_id, day in events.values_list("member_id", "date"):
+        found.setdefault(member_id, day)
+    return found
+
+
+def events_counted(kinds, root_path: str, start: date, end: date) -> dict[str, int]:
+    """How many members the subtree at `root_path` recorded an event of each of `kinds` for between
+    `start` and `end` (not annulled, not temporary; an event without a cell counts at the member's
+    organisation): one query."""
+    found = (
+        MemberEvent.objects.filter(
+            kind__in=kinds,
+            annulled=False,
+            temporary=False,
+            date__gte=start,
+            date__lte=end,
+        )
+        .filter(
+            Q(cell__path__startswith=root_path)
+            | Q(cell__isnull=True, member__person__organization__path__startswith=root_path)
+        )
+        .values("kind")
+        .annotate(n=Count("member", distinct=True))
+    )
+    counted = {row["kind"]: row["n"] for row in found}
+    return {kind: counted.get(kind, 0) for kind in kinds}

@@ -120,6 +120,16 @@ def programme_of(organization: Organization, year: int) -> Programme | None:
     return Programme.objects.filter(organization=organization, year=year).first()
 
 
+def programme_items(programme: Programme) -> list[Item]:
+    """The programme's items not cancelled, with their subjects, by start date: one query."""
+    return list(
+        Item.objects.filter(programme=programme)
+        .exclude(state=ItemState.CANCELLED)
+        .select_related("subject_cell", "subject_member__person__organization")
+        .order_by("starts_on", "pk")
+    )
+
+
 @dataclass(frozen=True)
 class ItemTotals:
     planned: int

@@ -15,13 +15,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.utils import translation
 from django.utils.translation import gettext
 
 from dangvu.core import access, metrics
 from dangvu.core.metrics import MetricContext
-from dangvu.members.models import MemberEvent
+from dangvu.members import selectors as member_selectors
 from dangvu.programme.choices import TaskState
 from dangvu.programme.selectors import actions_carried_by
 from dangvu.reports.metrics import submissions_due
@@ -29,12 +28,11 @@ from dangvu.targets import selectors as target_selectors
 from dangvu.targets.models import Target
 from dangvu.targets.rules import published
 
-from .. import selectors
 from ..choices import DocType
-from ..content import Content, Draft, Signature
+from ..content import Content, Draft
 from ..rules import TYPE_NAMES
 from .annual_text import CELL_COUNTS, COMPARED, EVENTS, Facts, as_target, sections
-from .source_common import report_recipients
+from .source_common import report_recipients, signer
 
 Progress = Callable[[int, int], None]
 
@@ -64,12 +62,11 @@ def report_draft(organization, year: int, *, half: bool, on: date, progress: Pro
     step()
     with translation.override("vi"):  # the metrics' labels, in the document's language
         written = sections(facts, document["targets"], previous, shortcomings, coming)
-    head = selectors.letterhead(organization, on)
     content = Content(
         type_name=TYPE_NAMES[DocType.MIDYEAR_REPORT if half else DocType.ANNUAL_REPORT],
         subject=_subject(year, half),
         sections=written,
-        signatures=[Signature(head.authority, head.signer_title, head.signer_name)],
+        signatures=signer(organization, on),
         recipients=report_recipients(organization),
     )
     step()
@@ -166,24 +163,7 @@ def _reports(due: list[tuple[dict, metrics.Entry]]) -> dict[str, int]:
 def _events(ctx: MetricContext) -> dict[str, int]:
     """How many transfers in and out, deaths and removals the subtree recorded in the period (to its
     as-of date): one query."""
-    root = ctx.root_path
-    found = (
-        MemberEvent.objects.filter(
-            kind__in=EVENTS,
-            annulled=False,
-            temporary=False,
-            date__gte=ctx.year.start,
-            date__lte=ctx.last_day,
-        )
-        .filter(
-            Q(cell__path__startswith=root)
-            | Q(cell__isnull=True, member__person__organization__path__startswith=root)
-        )
-        .values("kind")
-        .annotate(n=Count("member", distinct=True))
-    )
-    counted = {row["kind"]: row["n"] for row in found}
-    return {kind: counted.get(kind, 0) for kind in EVENTS}
+    return member_selectors.events_counted(EVENTS, ctx.root_path, ctx.year.start, ctx.last_day)
 
 
 def _shortcomings(facts: Facts, targets: list[dict], due: list[tuple[dict, metrics.Entry]]) -> dict[str, Any]:

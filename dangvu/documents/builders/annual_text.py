@@ -11,13 +11,12 @@ from dangvu.core import metrics
 from dangvu.core.metrics import MetricContext
 from dangvu.members.choices import EventKind
 from dangvu.targets.models import Target
-from dangvu.targets.wording import SYMBOLS, wording
+from dangvu.targets.wording import MONEY, SYMBOLS, wording
 
 from ..content import Section
 from ..rules import fraction, grouped, money, percent
 
 NO_DATA = "chưa có số liệu"
-MONEY = frozenset({"badges.reward_total_vnd", "badges.reward_forecast_next_year_vnd"})
 
 # The figures compared with the previous year, in the order the report lists them; a cell's report
 # leaves out those counting cells.

@@ -17,31 +17,16 @@ from dangvu.badges.choices import Early
 from dangvu.documents import rules
 from dangvu.documents.choices import DocType
 from dangvu.documents.content import Content, Draft, Section, Table
-from dangvu.members.choices import EventKind
-from dangvu.members.models import MemberEvent
-from dangvu.members.rules import months_between
+from dangvu.members import selectors as member_selectors
 
 from .source_common import BLANK, committee_name, date_text, recipients, signer
 
 
-def _recognised_on(member_ids: list[int]) -> dict[int, date]:
-    """The day each member became an official member (the first recognition not annulled): one query."""
-    found: dict[int, date] = {}
-    events = MemberEvent.objects.filter(
-        member_id__in=member_ids, kind=EventKind.RECOGNITION, annulled=False
-    ).order_by("date", "pk")
-    for member_id, day in events.values_list("member_id", "date"):
-        found.setdefault(member_id, day)
-    return found
-
-
 def _party_age(proposal, batch: date) -> str:
     """Party age at the batch (stopping at death), as the batch's XLSX writes it."""
-    origin = proposal.member.party_age_origin
-    if origin is None:
+    months = badge_proposals.party_age_months(proposal, batch)
+    if months is None:
         return ""
-    died_on = getattr(proposal, "died_on", None)
-    months = months_between(origin, min(batch, died_on) if died_on else batch)
     years, rest = divmod(months, 12)
     return f"{years} năm {rest} tháng" if rest else f"{years} năm"
 
@@ -56,11 +41,14 @@ def _note(row) -> str:
     return ""
 
 
-def _addressee(organization) -> str:
+def _board(organization) -> str:
+    """The standing committee above the issuer: "Ban Thường vụ Đảng ủy X", or a blank to fill."""
     parent = organization.parent
-    if parent is not None:
-        return f"Kính gửi: Ban Thường vụ {committee_name(parent)}"
-    return f"Kính gửi: Ban Thường vụ {BLANK}"
+    return f"Ban Thường vụ {committee_name(parent) if parent is not None else BLANK}"
+
+
+def _addressee(organization) -> str:
+    return f"Kính gửi: {_board(organization)}"
 
 
 def _request(organization, counts: Counter) -> str:
@@ -71,8 +59,7 @@ def _request(organization, counts: Counter) -> str:
     per_badge = "; ".join(
         f"Huy hiệu {years} năm tuổi đảng: {rules.grouped(counts[years])} đồng chí" for years in sorted(counts)
     )
-    parent = organization.parent
-    board = f"Ban Thường vụ {committee_name(parent)}" if parent is not None else f"Ban Thường vụ {BLANK}"
+    board = _board(organization)
     return (
         "Căn cứ các quy định, hướng dẫn hiện hành về việc xét tặng Huy hiệu Đảng; xét đề nghị của "
         f"các chi bộ, {committee_name(organization)} kính đề nghị {board} xem xét, đề nghị cấp có "
@@ -81,14 +68,24 @@ def _request(organization, counts: Counter) -> str:
     )
 
 
-def badge_list_draft(organization, batch: date, *, scope, on: date) -> Draft:
+def badge_list_rows(organization, batch: date, *, scope) -> list[badge_proposals.ProposalRow]:
+    """The batch's proposals as the writer may read them; a refusal when there is none."""
     rows = badge_proposals.proposal_rows(scope, badge_proposals.proposals_in(scope, organization, batch))
     if not rows:
         raise ValidationError(
             _("No member is proposed in the badge batch of %(day)s: there is no list to write.")
             % {"day": f"{batch:%d/%m/%Y}"}
         )
-    recognised = _recognised_on([row.proposal.member_id for row in rows])
+    return rows
+
+
+def badge_list_draft(
+    organization, batch: date, *, scope, on: date, rows: list[badge_proposals.ProposalRow] | None = None
+) -> Draft:
+    """The list and its tờ trình; `rows`: the batch's rows (badge_list_rows) when already read."""
+    if rows is None:
+        rows = badge_list_rows(organization, batch, scope=scope)
+    recognised = member_selectors.recognised_on([row.proposal.member_id for row in rows])
     counts = Counter(row.proposal.years for row in rows)
     body = _request(organization, counts)
     table_rows = []

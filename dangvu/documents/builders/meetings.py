@@ -65,18 +65,15 @@ def invitation_draft(session, *, on: date) -> Draft:
     """GIẤY MỜI of a session not cancelled, issued by its organiser."""
     _check_open(session)
     org = session.organization
-    invitations = list(  # meeting_selectors.invitations_of, with each invitee's organisation
-        session.invitations.select_related("person__organization").order_by("person__sort_key", "pk")
-    )
+    invitations = meeting_selectors.invitations_of(session)
     documents = list(session.documents.order_by("study_by", "pk"))
-    subject = "dự " + meeting_subject(session)
+    topic = meeting_subject(session)
+    subject = "dự " + topic
     if len(invitations) == 1:
         addressee = f"Kính mời: Đồng chí {invitations[0].person.full_name}"
     else:
         addressee = "Kính mời: các đồng chí có tên trong danh sách kèm theo"
-    what = (
-        " ".join(session.title.split()) or meeting_subject(session)[:1].upper() + meeting_subject(session)[1:]
-    )
+    what = " ".join(session.title.split()) or topic[:1].upper() + topic[1:]
     content_text = f"Nội dung: {what}."
     if documents:
         content_text += "\n\nCác văn bản học tập, quán triệt:\n" + "\n".join(
@@ -141,7 +138,15 @@ def _names(invitations, with_reason: bool) -> str:
 
 
 def _participants(session, invitations) -> str:
-    counts = meeting_rules.AttendanceCounts.of(i.attendance for i in invitations)
+    excused = [i for i in invitations if i.attendance == Attendance.EXCUSED]
+    unexcused = [i for i in invitations if i.attendance == Attendance.UNEXCUSED]
+    unmarked = [i for i in invitations if not i.attendance]
+    counts = meeting_rules.AttendanceCounts(
+        present=sum(1 for i in invitations if i.attendance == Attendance.PRESENT),
+        excused=len(excused),
+        unexcused=len(unexcused),
+        unmarked=len(unmarked),
+    )
     chair = session.chair or BLANK
     recorder = session.recorder or BLANK
     paragraphs = [
@@ -149,9 +154,6 @@ def _participants(session, invitations) -> str:
         f"Thư ký: Đồng chí {recorder}.",
         f"Có mặt: {rules.fraction(counts.present, counts.total)} đồng chí được mời.",
     ]
-    excused = [i for i in invitations if i.attendance == Attendance.EXCUSED]
-    unexcused = [i for i in invitations if i.attendance == Attendance.UNEXCUSED]
-    unmarked = [i for i in invitations if not i.attendance]
     paragraphs.append(
         f"Vắng có lý do: {rules.grouped(counts.excused)} đồng chí"
         + (":\n" + _names(excused, True) if excused else ".")
@@ -162,7 +164,7 @@ def _participants(session, invitations) -> str:
     )
     if unmarked:
         paragraphs.append(
-            f"Chưa điểm danh: {rules.grouped(len(unmarked))} đồng chí:\n" + _names(unmarked, False)
+            f"Chưa điểm danh: {rules.grouped(counts.unmarked)} đồng chí:\n" + _names(unmarked, False)
         )
     return "\n\n".join(paragraphs)
 

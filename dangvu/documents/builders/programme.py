@@ -11,7 +11,7 @@ from dangvu.documents import rules
 from dangvu.documents.choices import DocType
 from dangvu.documents.content import Content, Draft, Section, Table
 from dangvu.programme import selectors as programme_selectors
-from dangvu.programme.choices import INSPECTION_KINDS, SUPERVISION_KINDS, ItemState
+from dangvu.programme.choices import INSPECTION_KINDS, SUPERVISION_KINDS
 from dangvu.programme.models import Item
 
 from .source_common import committee_name, date_text, recipients, signer
@@ -73,12 +73,7 @@ def programme_draft(organization, year: int, *, on: date) -> Draft:
         raise ValidationError(
             _("There is no inspection and supervision programme of %(year)s to write.") % {"year": year}
         )
-    items = list(
-        Item.objects.filter(programme=programme)
-        .exclude(state=ItemState.CANCELLED)
-        .select_related("subject_cell", "subject_member__person__organization")
-        .order_by("starts_on", "pk")
-    )
+    items = programme_selectors.programme_items(programme)
     table = Table(
         columns=["Nội dung", "Đối tượng", "Thời gian", "Thực hiện"],
         rows=[
