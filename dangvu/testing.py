@@ -233,3 +233,23 @@ def panel_of(source, user, organization: Organization):
     request.user = user
     request.scope = access.scope_for(user)
     return source(request, organization, org_selectors.subtree(organization))
+
+
+# --------------------------------------------------------------------------------- page tests
+
+STALE = "người khác đã thay đổi hồ sơ này"
+
+
+def messages_of(response) -> str:
+    """The flash messages a response's request carried, as one line."""
+    return " ".join(str(m) for m in response.wsgi_request._messages)
+
+
+def query_count(callable_) -> int:
+    """How many queries calling `callable_` (no arguments) makes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        callable_()
+    return len(queries)

@@ -3,10 +3,8 @@ number (§2.4), handover and money; giấy khen for the classification's excelle
 and a non-trivial budget for next year, read through the metrics registry."""
 
 from datetime import date
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from dangvu.badges import commendations, rules
 from dangvu.badges.choices import CommendationForm
@@ -15,18 +13,12 @@ from dangvu.classification.choices import Level, Stage
 from dangvu.classification.models import CellRating, MemberRating
 from dangvu.core import metrics
 from dangvu.core.access import SYSTEM_SCOPE
-from dangvu.organization.models import Organization
+
+from .conftest import TODAY
 
 pytestmark = pytest.mark.django_db
 
-TODAY = date(2026, 11, 27)
 YEARS = (2023, 2024, 2025, 2026)
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo", "--today", TODAY.isoformat(), "--members", "150", stdout=StringIO())
-    return Organization.objects.get(code="DU-VUSTA")
 
 
 def _figures(root, year: int) -> dict:

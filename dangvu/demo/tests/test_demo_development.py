@@ -2,29 +2,19 @@
 admitted through the pipeline (the member's record and its events), the article's "3/7" in the last
 complete year, and this year's cases the reminders and the organisation's page show."""
 
-from datetime import date
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from dangvu.core import metrics
 from dangvu.development import rules, selectors
 from dangvu.development.choices import Step
 from dangvu.development.models import Candidate, StepRecord
 from dangvu.members.choices import EventKind
-from dangvu.organization.models import Organization
+
+from .conftest import TODAY
 
 pytestmark = pytest.mark.django_db
 
-TODAY = date(2026, 11, 27)
 YEARS = (2023, 2024, 2025, 2026)
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo", "--today", TODAY.isoformat(), "--members", "150", stdout=StringIO())
-    return Organization.objects.get(code="DU-VUSTA")
 
 
 def _figures(root, year: int) -> dict:

@@ -1,35 +1,19 @@
 """The demo's documents (issue 12): last year's annual report issued with its number in January, this
 year's six-month review a draft, CB-02's invitation and minutes, the programme and the badge list."""
 
-import io
 from datetime import date
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
-from docx import Document as Docx
 
 from dangvu.documents import selectors
 from dangvu.documents.choices import DocState, DocType
 from dangvu.documents.models import Document
+from dangvu.documents.tests.factories import docx_lines
 from dangvu.organization.models import Organization
 
+from .conftest import TODAY
+
 pytestmark = pytest.mark.django_db
-
-TODAY = date(2026, 11, 27)
-
-
-def _text(data: bytes) -> str:
-    """The DOCX's text, the letterhead's table included."""
-    document = Docx(io.BytesIO(data))
-    cells = [cell for table in document.tables for row in table.rows for cell in row.cells]
-    return "\n".join(p.text for p in [*document.paragraphs, *(p for c in cells for p in c.paragraphs)])
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo", "--today", TODAY.isoformat(), "--members", "150", stdout=StringIO())
-    return Organization.objects.get(code="DU-VUSTA")
 
 
 def test_the_2025_report_is_issued_with_its_number_and_the_review_is_a_draft(demo):
@@ -37,7 +21,7 @@ def test_the_2025_report_is_issued_with_its_number_and_the_review_is_a_draft(dem
     assert (report.year, report.state, report.number) == (2025, DocState.ISSUED, 1)
     assert report.issued_on == date(2026, 1, 15) and report.issued_by.username == "vanphong"
     assert report.docx_sha256 and report.pdf_sha256 and report.figures
-    text = _text(selectors.rendered(report, "docx", TODAY))
+    text = "\n".join(docx_lines(selectors.rendered(report, "docx", TODAY)))
     assert "Số 01-BC/ĐU" in text and "Hà Nội, ngày 15 tháng 01 năm 2026" in text
     assert "ĐẢNG BỘ KHỐI CÁC CƠ QUAN TRUNG ƯƠNG" in text
 

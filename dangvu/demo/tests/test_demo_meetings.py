@@ -1,10 +1,8 @@
 """The demo's study, training and meetings: every demo year has them, with the article's figures."""
 
 from datetime import date
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from dangvu.core import metrics
 from dangvu.core.audit import SYSTEM_USERNAME
@@ -15,15 +13,9 @@ from dangvu.meetings.models import Invitation, Session, StudyDocument
 from dangvu.organization.choices import CELL_KINDS
 from dangvu.organization.models import Organization, Person
 
+from .conftest import TODAY
+
 pytestmark = pytest.mark.django_db
-
-TODAY = date(2026, 11, 27)
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo", "--today", TODAY.isoformat(), "--members", "150", stdout=StringIO())
-    return Organization.objects.get(code="DU-VUSTA")
 
 
 def _figures(root, year: int) -> dict:

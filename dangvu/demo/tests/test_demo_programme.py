@@ -1,28 +1,17 @@
 """The demo's year's work programme: every demo year has a programme, an action plan and the
 regulation reviews, with the article's figures (12 cells inspected, 100% of plan)."""
 
-from datetime import date
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from dangvu.core import metrics
 from dangvu.members.choices import DisciplineForm, EventKind
 from dangvu.members.models import MemberEvent
-from dangvu.organization.models import Organization
 from dangvu.programme.choices import ItemState, NoteKind, RegulationKind, TaskState
 from dangvu.programme.models import ActionPlan, Item, Note, RegulationReview, RemedialAction, Task
 
+from .conftest import TODAY
+
 pytestmark = pytest.mark.django_db
-
-TODAY = date(2026, 11, 27)
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo", "--today", TODAY.isoformat(), "--members", "150", stdout=StringIO())
-    return Organization.objects.get(code="DU-VUSTA")
 
 
 def _figures(root, year: int) -> dict:

@@ -2,20 +2,16 @@
 every later year with two values raised this year, and the figures typed for the year before the
 demo's data, read as entered."""
 
-from datetime import date
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 
 from dangvu.core import metrics
-from dangvu.organization.models import Organization
 from dangvu.targets import selectors
 from dangvu.targets.models import EnteredFigure, Target
 
+from .conftest import TODAY
+
 pytestmark = pytest.mark.django_db
 
-TODAY = date(2026, 11, 27)
 ARTICLE = [
     ("study.members_studied_pct", ">=", 100),
     ("regulations.cells_reviewed_pct", ">=", 100),
@@ -24,12 +20,6 @@ ARTICLE = [
     ("classification.cells.good_pct", ">", 80),
     ("classification.members.good_or_above_pct", ">=", 80),
 ]
-
-
-@pytest.fixture
-def demo():
-    call_command("load_demo", "--today", TODAY.isoformat(), "--members", "150", stdout=StringIO())
-    return Organization.objects.get(code="DU-VUSTA")
 
 
 def _targets(root, year: int) -> list[tuple]:

@@ -7,8 +7,6 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from dangvu.core import periods
 from dangvu.core.metrics import MetricContext
@@ -25,20 +23,14 @@ from dangvu.programme.tests import factories as programme_factories
 from dangvu.reports import services as report_services
 from dangvu.reports.tests.factories import at, make_request, submission_of
 from dangvu.targets import services as target_services
-from dangvu.testing import make_member, make_org
+from dangvu.testing import make_member, make_org, query_count
+
+from .factories import draft_text, section_text
 
 pytestmark = pytest.mark.django_db
 
 YEAR = 2025
 ON = date(2026, 1, 10)  # written after the year: its figures as of 31/12/2025
-
-
-def _section(draft, key: str) -> str:
-    return next(s.text for s in draft.content.sections if s.key == key)
-
-
-def _text(draft) -> str:
-    return "\n".join(f"{s.heading}\n{s.text}" for s in draft.content.sections)
 
 
 def _line(text: str, start: str) -> str:
@@ -62,8 +54,10 @@ def test_the_six_month_review_reads_the_figures_as_of_30_06(world):
     assert review.title.endswith("phương hướng, nhiệm vụ 6 tháng cuối năm 2025")
     assert review.figures["as_of"] == "2025-06-30"
     assert review.figures["metrics"]["members.admitted"] == {"value": 1}  # July's is not seen
-    assert "Tính đến ngày 30/06/2025, Đảng bộ có 1 đảng viên (trong đó 1 đảng viên dự bị)" in _text(review)
-    assert "- Kết nạp 1 đảng viên mới." in _section(review, "results.organisation")
+    assert "Tính đến ngày 30/06/2025, Đảng bộ có 1 đảng viên (trong đó 1 đảng viên dự bị)" in draft_text(
+        review
+    )
+    assert "- Kết nạp 1 đảng viên mới." in section_text(review, "results.organisation")
     headings = [s.heading for s in review.content.sections]
     assert "VI. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2025" in headings
     assert "2. So sánh với 6 tháng đầu năm 2024" in headings
@@ -88,7 +82,7 @@ def test_the_previous_year_comparison_uses_an_entered_figure(world):
     draft = report_draft(world.root, YEAR, half=False, on=ON)
     assert draft.figures["previous_year"]["members.total"] == 50
     assert draft.figures["previous_year_entered"] == ["members.total"]
-    line = _line(_section(draft, "previous_year"), "- Đảng viên:")
+    line = _line(section_text(draft, "previous_year"), "- Đảng viên:")
     assert line == "- Đảng viên: 1 (năm 2024: 50 (số liệu nhập), giảm 49)."
 
 
@@ -120,7 +114,7 @@ def troubles(world):
 
 def test_each_shortcoming_names_its_cells(world, troubles):
     draft = report_draft(world.root, YEAR, half=False, on=ON)
-    text = _section(draft, "shortcomings")
+    text = section_text(draft, "shortcomings")
     assert "- 1 báo cáo chưa nộp, ở 1 chi bộ: Chi bộ C (1)." in text
     # B sent it two days late: not "accepted on time", which also covers one returned to be corrected.
     assert (
@@ -145,13 +139,15 @@ def test_an_action_due_after_the_as_of_date_is_not_overdue_yet(world, troubles):
     assert [a["cell"] for a in review.figures["shortcomings"]["remedial_actions_overdue"]] == ["Chi bộ B"]
     early = report_draft(world.root, YEAR, half=True, on=date(YEAR, 5, 20))
     assert early.figures["shortcomings"]["remedial_actions_overdue"] == []
-    assert "- Không có nội dung khắc phục sau kiểm tra, giám sát quá hạn." in _section(early, "shortcomings")
+    assert "- Không có nội dung khắc phục sau kiểm tra, giám sát quá hạn." in section_text(
+        early, "shortcomings"
+    )
 
 
 def test_no_shortcoming_is_said_in_one_sentence_each(world):
     for cell in (world.cell_a, world.cell_b, world.cell_c):
         programme_factories.review(world, cell, date(YEAR, 4, 1))
-    text = _section(report_draft(world.root, YEAR, half=False, on=ON), "shortcomings")
+    text = section_text(report_draft(world.root, YEAR, half=False, on=ON), "shortcomings")
     assert text.splitlines()[:4] == [
         "- Không có báo cáo chưa nộp.",
         "- Không có báo cáo chưa được tiếp nhận đúng hạn (nộp muộn hoặc bị trả lại để sửa).",
@@ -171,9 +167,9 @@ def test_attendance_below_its_target_is_a_shortcoming_only_with_a_target(world):
     )
     draft = report_draft(world.root, YEAR, half=False, on=ON)
     # No conference held: no figure, so neither a verdict nor a shortcoming.
-    assert "hội nghị" not in _section(draft, "shortcomings")
+    assert "hội nghị" not in section_text(draft, "shortcomings")
     assert draft.figures["shortcomings"]["attendance"] is None
-    targets = _section(draft, "targets")
+    targets = section_text(draft, "targets")
     assert "chưa đạt" not in targets and "thực hiện chưa có số liệu" not in targets
     assert _line(targets, "- ").endswith("≥ 90%: chưa có số liệu.")
 
@@ -181,7 +177,7 @@ def test_attendance_below_its_target_is_a_shortcoming_only_with_a_target(world):
 def test_a_cells_report(world, troubles):
     make_member(world.admin, world.cell_a, "Đảng Viên Chi Bộ A")
     draft = report_draft(world.cell_a, YEAR, half=False, on=ON)
-    text = _text(draft)
+    text = draft_text(draft)
     assert (
         "Tính đến ngày 31/12/2025, Chi bộ có 1 đảng viên; trong năm 2025, 1 đồng chí tham gia chi ủy, "
         "100% kiêm nhiệm." in text
@@ -224,15 +220,15 @@ def test_a_committees_recipients_and_signature(world):
 
 def test_null_ratios_read_sensibly(world):
     draft = report_draft(world.root, YEAR, half=False, on=ON)
-    text = _text(draft)
+    text = draft_text(draft)
     assert "None" not in text and "—" not in text
     # A figure missing both years says nothing: its line is left out.
     assert "chưa có số liệu (năm 2024: chưa có số liệu)" not in text
-    assert "Đảng viên học tập đầy đủ các văn bản" not in _section(draft, "previous_year")
-    assert "- Đảng viên: 0 (năm 2024: 0, không thay đổi)." in _section(draft, "previous_year")
+    assert "Đảng viên học tập đầy đủ các văn bản" not in section_text(draft, "previous_year")
+    assert "- Đảng viên: 0 (năm 2024: 0, không thay đổi)." in section_text(draft, "previous_year")
     assert "Trong năm 2025 không có văn bản được giao học tập, quán triệt." in text
     assert "- Đánh giá, xếp loại chi bộ: chưa có kết quả." in text
-    assert "(Chưa đặt chỉ tiêu năm 2026; bổ sung phương hướng, chỉ tiêu.)" in _section(draft, "next_year")
+    assert "(Chưa đặt chỉ tiêu năm 2026; bổ sung phương hướng, chỉ tiêu.)" in section_text(draft, "next_year")
 
 
 def test_progress_is_reported_as_it_goes(world):
@@ -243,12 +239,6 @@ def test_progress_is_reported_as_it_goes(world):
     assert calls == [(1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
 
 
-def _queries(world) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        report_draft(world.root, YEAR, half=False, on=ON)
-    return len(captured)
-
-
 def _cell_with_member(world, n: int) -> None:
     cell = make_org(world.admin, f"CB-Q{n}", parent=world.root, name=f"Chi bộ Q{n}")
     make_member(world.admin, cell, f"Đảng Viên Q{n}")
@@ -257,10 +247,10 @@ def _cell_with_member(world, n: int) -> None:
 
 def test_the_queries_do_not_grow_with_the_cells(world, troubles):
     _cell_with_member(world, 0)
-    few = _queries(world)
+    few = query_count(lambda: report_draft(world.root, YEAR, half=False, on=ON))
     for n in range(1, 6):
         _cell_with_member(world, n)
-    assert _queries(world) == few
+    assert query_count(lambda: report_draft(world.root, YEAR, half=False, on=ON)) == few
 
 
 def test_a_long_list_of_cells_names_the_ten_with_the_most_and_counts_the_others():
@@ -285,16 +275,16 @@ def test_the_six_month_review_counts_only_the_reports_due_by_30_06(world, troubl
     """troubles: a report due 25/03 (A on time, B late, C nothing); another due 25/10, nothing yet."""
     make_request(world, due=date(YEAR, 10, 25), title="Báo cáo tháng Mười")
     review = report_draft(world.root, YEAR, half=True, on=ON)
-    line = _line(_section(review, "results.meetings"), "- Chế độ báo cáo")
+    line = _line(section_text(review, "results.meetings"), "- Chế độ báo cáo")
     assert line == (
         "- Chế độ báo cáo (các báo cáo đến hạn đến ngày 30/06/2025): 1/3 báo cáo được tiếp nhận đúng hạn "
         "(33,3%); 1 báo cáo chưa nộp."
     )
     assert review.figures["shortcomings"]["reports_missing"] == {"Chi bộ C": 1}
-    assert "- 1 báo cáo chưa nộp, ở 1 chi bộ: Chi bộ C (1)." in _section(review, "shortcomings")
+    assert "- 1 báo cáo chưa nộp, ở 1 chi bộ: Chi bộ C (1)." in section_text(review, "shortcomings")
 
     annual = report_draft(world.root, YEAR, half=False, on=ON)  # as of 31/12: both are due
-    line = _line(_section(annual, "results.meetings"), "- Chế độ báo cáo")
+    line = _line(section_text(annual, "results.meetings"), "- Chế độ báo cáo")
     assert "1/6 báo cáo được tiếp nhận đúng hạn (16,7%); 4 báo cáo chưa nộp." in line
     assert annual.figures["shortcomings"]["reports_missing"] == {"Chi bộ A": 1, "Chi bộ B": 1, "Chi bộ C": 2}
 
@@ -309,9 +299,9 @@ def test_the_six_month_review_leaves_the_ratings_to_the_year_end(world):
         value=80,
     )
     review = report_draft(world.root, YEAR, half=True, on=ON)
-    assert _line(_section(review, "targets"), "- ").endswith("> 80%: đánh giá vào cuối năm.")
+    assert _line(section_text(review, "targets"), "- ").endswith("> 80%: đánh giá vào cuối năm.")
     assert not any(key.startswith("classification.") for key in review.figures["previous_year"])
-    assert "xếp loại" not in _section(review, "previous_year")
+    assert "xếp loại" not in section_text(review, "previous_year")
 
 
 def test_the_members_moves_of_the_period_are_told(world):
@@ -328,16 +318,16 @@ def test_the_members_moves_of_the_period_are_told(world):
     member_services.event_add(
         actor=world.admin, member=late, kind=EventKind.DEATH, date=date(YEAR, 9, 1), cell=world.cell_c
     )
-    annual = _section(report_draft(world.root, YEAR, half=False, on=ON), "results.organisation")
+    annual = section_text(report_draft(world.root, YEAR, half=False, on=ON), "results.organisation")
     assert (
         "- Biến động đảng viên trong năm 2025: 1 đồng chí chuyển sinh hoạt đảng đi, 1 đồng chí từ trần."
         in annual
     )
     review = report_draft(world.root, YEAR, half=True, on=ON)  # September's death is not seen yet
     assert "- Biến động đảng viên trong 6 tháng đầu năm 2025: 1 đồng chí chuyển sinh hoạt đảng đi." in (
-        _section(review, "results.organisation")
+        section_text(review, "results.organisation")
     )
-    other = _section(report_draft(world.cell_b, YEAR, half=False, on=ON), "results.organisation")
+    other = section_text(report_draft(world.cell_b, YEAR, half=False, on=ON), "results.organisation")
     assert "- Trong năm 2025 không có đảng viên chuyển sinh hoạt đảng đến, đi, từ trần" in other
 
 

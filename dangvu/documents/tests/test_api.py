@@ -3,69 +3,27 @@ not another's), the register and its numbers, a draft's edits and its issue, the
 as a background job, refusals (422) and stale versions (409) with nothing written, bounded queries."""
 
 import io
+from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from docx import Document as Docx
 
 from dangvu.core import jobs as core_jobs
 from dangvu.core import periods
+from dangvu.core.api import API
 from dangvu.core.models import Job, PersonalDataAccess
-from dangvu.documents import jobs, rules, services
+from dangvu.documents import jobs, rules, selectors
 from dangvu.documents.choices import DocState, DocType
-from dangvu.documents.content import Content, Draft, Section, Signature, Table
 from dangvu.documents.models import Document
-from dangvu.testing import api_headers, api_send
+from dangvu.testing import api_headers, api_send, query_count
 
-from .test_views import badge_list
+from .factories import badge_list, docx_lines, draft_of, issue, report_stub
 
 pytestmark = pytest.mark.django_db
 PERSONAS = ("office", "leader", "inspection", "secretary_a", "member_a", "member_b", "stranger")
 READERS_OF_A = {"office", "leader", "inspection", "secretary_a"}
 READERS_OF_DU = {"office", "leader", "inspection"}
 WRITERS_OF_A = {"office", "secretary_a"}
-API = "/api/v1"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def docx_text(data: bytes) -> str:
-    """The text of a DOCX: its paragraphs and the cells of its tables (the heading is a table)."""
-    opened = Docx(io.BytesIO(data))
-    cells = [c.text for t in opened.tables for row in t.rows for c in row.cells]
-    return "\n".join([p.text for p in opened.paragraphs] + cells)
-
-
-def make_draft(organization, year, doc_type=DocType.ANNUAL_REPORT) -> Draft:
-    """A small report as a builder would hand it over."""
-    content = Content(
-        type_name="BÁO CÁO",
-        subject=f"tổng kết công tác xây dựng Đảng năm {year},\nphương hướng, nhiệm vụ năm {year + 1}",
-        sections=[
-            Section(heading="I. KẾT QUẢ", text="46 chi bộ hoàn thành tốt nhiệm vụ (78%).", key="results"),
-            Section(
-                heading="Số liệu",
-                editable=False,
-                key="figures",
-                table=Table(columns=["Chỉ tiêu", "Kết quả"], rows=[["Kết nạp", "3/7"]], numbered=True),
-            ),
-        ],
-        signatures=[Signature("T/M ĐẢNG ỦY", "BÍ THƯ", "Nguyễn Văn Bí Thư")],
-        recipients=["- Lưu Văn phòng."],
-    )
-    return Draft(
-        doc_type=doc_type,
-        organization=organization,
-        year=year,
-        title=f"Báo cáo tổng kết công tác xây dựng Đảng năm {year}",
-        content=content,
-        figures={"cells.total": 3, "development.admitted": 3},
-        source=f"report:{year}",
-    )
-
-
-def draft_of(world, organization, year=2025, doc_type=DocType.ANNUAL_REPORT) -> Document:
-    return services.draft_create(actor=world.office, draft=make_draft(organization, year, doc_type))
+DOCX = selectors.MEDIA_TYPES["docx"]
 
 
 @pytest.fixture
@@ -156,9 +114,7 @@ def test_the_register_lists_an_issuers_documents_with_their_number_lines(world, 
     office = api_headers(world.office)
     draft = draft_of(world, world.root, 2024)
     issued = draft_of(world, world.root, 2025)
-    Document.objects.filter(pk=issued.pk).update(
-        state=DocState.ISSUED, number=12, period="2026", issued_on=periods.today(), issued_by=world.office
-    )
+    issue(world, issued, number=12)
     draft_of(world, world.root, 2025, DocType.INVITATION)
     draft_of(world, world.cell_a, 2025)  # another issuer's register
     body = client.get(f"{API}/documents?org=DU&type=annual_report", headers=office).json()
@@ -187,27 +143,19 @@ def test_the_register_lists_an_issuers_documents_with_their_number_lines(world, 
 
 def test_the_register_costs_the_same_queries_for_one_document_or_many(world, client):
     office = api_headers(world.office)
-    counts = []
-    for extra in (0, 6):
-        for n in range(extra):
-            made = draft_of(world, world.root, 2020 + n)
-            if n % 2:
-                Document.objects.filter(pk=made.pk).update(
-                    state=DocState.ISSUED,
-                    number=n,
-                    period="2026",
-                    issued_on=periods.today(),
-                    issued_by=world.leader,
-                )
-        if not extra:
-            draft_of(world, world.root, 2019)
-        path = f"{API}/documents?org=DU"
-        client.get(path, headers=office)
-        with CaptureQueriesContext(connection) as queries:
-            body = client.get(path, headers=office).json()
-        assert body["count"] == 1 + extra
-        counts.append(len(queries))
-    assert counts[0] == counts[1]
+    path = f"{API}/documents?org=DU"
+    draft_of(world, world.root, 2019)
+    client.get(path, headers=office)
+    one = query_count(lambda: client.get(path, headers=office))
+    assert client.get(path, headers=office).json()["count"] == 1
+    for n in range(6):
+        made = draft_of(world, world.root, 2020 + n)
+        if n % 2:
+            issue(world, made, number=n)
+    client.get(path, headers=office)
+    many = query_count(lambda: client.get(path, headers=office))
+    assert client.get(path, headers=office).json()["count"] == 1 + 6
+    assert one == many
 
 
 def test_a_document_reads_with_its_sections_and_figures(world, client):
@@ -355,15 +303,14 @@ def test_bad_issue_input_is_a_422_never_a_500(world, client):
     office = api_headers(world.office)
     document = draft_of(world, world.root)
     path = f"{API}/documents/{document.pk}/issue"
-    tomorrow = periods.today().toordinal() + 1
-    from datetime import date
+    tomorrow = periods.today() + timedelta(days=1)
 
     for body in (
         {"version": 1, "number": 0},
         {"version": 1, "number": 100_000},
         {"version": 1, "number": 10**30},
         {"version": 1, "number": "mười"},
-        {"version": 1, "issued_on": date.fromordinal(tomorrow).isoformat()},
+        {"version": 1, "issued_on": tomorrow.isoformat()},
         {"version": 1, "issued_on": "2026-13-01"},
         {},
     ):
@@ -378,7 +325,7 @@ def test_the_file_comes_in_the_format_asked_as_an_attachment(world, client):
     docx = client.get(f"{API}/documents/{document.pk}/file?format=docx", headers=reader)
     assert docx.status_code == 200 and docx["Content-Type"] == DOCX
     assert docx["Content-Disposition"] == f'attachment; filename="du-thao-bc-2025-{document.pk}.docx"'
-    text = docx_text(docx.content)
+    text = "\n".join(docx_lines(docx.content))
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text and "46 chi bộ hoàn thành tốt nhiệm vụ (78%)." in text
     for bad in ("odt", "DOCX", "", "x" * 20):
         answer = client.get(f"{API}/documents/{document.pk}/file?format={bad}", headers=reader)
@@ -418,7 +365,7 @@ def test_report_input_is_checked(world, client):
 
 
 def test_the_report_job_writes_the_draft_and_shows_it_when_done(world, client, monkeypatch):
-    monkeypatch.setattr(jobs, "report_draft", lambda org, year, **kw: make_draft(org, year))
+    monkeypatch.setattr(jobs, "report_draft", report_stub)
     secretary = api_headers(world.secretary_a)
     year = periods.today().year - 1
     started = api_send(

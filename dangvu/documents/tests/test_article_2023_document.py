@@ -13,6 +13,8 @@ from dangvu.documents.builders.annual import report_draft
 from dangvu.documents.choices import DocType
 from dangvu.targets.tests.test_article_2023 import WRITTEN, article  # noqa: F401
 
+from .factories import draft_text, section_text
+
 pytestmark = pytest.mark.django_db
 
 ON = date(2024, 2, 5)  # the report is written after the year, figures as of 31/12/2023
@@ -26,14 +28,6 @@ SENTENCES = (
     "100% đảng viên được học tập, quán triệt",
     "100% cấp ủy viên các cấp dự tập huấn nghiệp vụ công tác Đảng",
 )
-
-
-def _text(draft) -> str:
-    return "\n".join(f"{s.heading}\n{s.text}" for s in draft.content.sections)
-
-
-def _section(draft, key: str) -> str:
-    return next(s.text for s in draft.content.sections if s.key == key)
 
 
 @pytest.fixture
@@ -50,7 +44,7 @@ def test_the_draft_writes_the_articles_sentences(draft):
     assert (
         draft.content.subject == "tổng kết công tác xây dựng Đảng năm 2023,\nphương hướng, nhiệm vụ năm 2024"
     )
-    text = _text(draft)
+    text = draft_text(draft)
     for sentence in SENTENCES:
         assert sentence in text, sentence
     assert "Tính đến ngày 31/12/2023, Đảng bộ có 62 đảng viên (trong đó 3 đảng viên dự bị)" in text
@@ -61,14 +55,14 @@ def test_the_draft_writes_the_articles_sentences(draft):
 
 
 def test_the_2023_targets_are_judged(draft):
-    targets = _section(draft, "targets")
+    targets = section_text(draft, "targets")
     assert "Tỉ lệ chi bộ hoàn thành tốt nhiệm vụ > 80%: thực hiện 78% (chưa đạt)." in targets
     assert "Chi bộ được kiểm tra, giám sát ≥ 12: thực hiện 12 (đạt)." in targets
     assert [t["met"] for t in draft.figures["targets"]] == [False, True]
 
 
 def test_next_year_lists_the_2024_targets(draft):
-    coming = _section(draft, "next_year")
+    coming = section_text(draft, "next_year")
     assert "Phấn đấu năm 2024 đạt các chỉ tiêu:" in coming
     assert "- Tỉ lệ chi bộ hoàn thành tốt nhiệm vụ > 80%." in coming
     assert "- Chi bộ được kiểm tra, giám sát ≥ 12." in coming

@@ -3,10 +3,7 @@ text and its recipients, issues the document, sees its number and downloads the 
 fits the screen (nothing scrolls sideways), with no console error and no Content-Security-Policy
 violation."""
 
-import io
-
 import pytest
-from docx import Document as open_docx
 from playwright.sync_api import expect
 
 from dangvu.testing import (
@@ -16,7 +13,7 @@ from dangvu.testing import (
     live_world,  # noqa: F401, F811 (the fixture)
 )
 
-from .factories import make_draft
+from .factories import docx_lines, make_draft
 
 pytestmark = pytest.mark.browser
 
@@ -60,10 +57,7 @@ def test_the_office_edits_issues_and_downloads_a_draft_on_a_phone(
     download = info.value
     assert download.suggested_filename == "bc-01-2025.docx"
     with open(download.path(), "rb") as handle:
-        word = open_docx(io.BytesIO(handle.read()))
-    text = [p.text for p in word.paragraphs] + [
-        p.text for t in word.tables for r in t.rows for c in r.cells for p in c.paragraphs
-    ]
+        text = docx_lines(handle.read())
     assert "Số 01-BC/ĐU" in text
     assert any("vượt chỉ tiêu đề ra." in line for line in text)
     assert "- Các chi bộ," in text  # the recipient typed without "- " gets it

@@ -16,7 +16,7 @@ from dangvu.documents.builders import annual
 from dangvu.documents.choices import DocState, DocType
 from dangvu.documents.models import Document
 
-from .test_api import docx_text, make_draft
+from .factories import docx_lines, report_stub
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_the_annual_report_is_written_as_docx_and_kept_in_the_register(world, tm
     )
     assert document.state == DocState.DRAFT and document.created_by.username == SYSTEM_USERNAME
     assert str(target) in out and f"#{document.pk}" in out
-    text = docx_text(target.read_bytes())
+    text = "\n".join(docx_lines(target.read_bytes()))
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text and "BÁO CÁO" in text
     assert f"tổng kết công tác xây dựng Đảng năm {year}" in text
 
@@ -54,13 +54,13 @@ def test_the_report_as_pdf_keeps_its_diacritics(world, tmp_path):
 
 
 def test_without_output_the_file_takes_its_own_name_here(world, tmp_path, monkeypatch):
-    monkeypatch.setattr(annual, "report_draft", lambda org, year, **kw: make_draft(org, year))
+    monkeypatch.setattr(annual, "report_draft", report_stub)
     monkeypatch.chdir(tmp_path)
     out = report("annual", "--year", "2025", "--format", "docx", "--org", "CB-A")
     document = Document.objects.get()
     written = tmp_path / selectors.file_name(document, "docx")
     assert written.exists() and str(written) in out
-    assert "46 chi bộ hoàn thành tốt nhiệm vụ (78%)." in docx_text(written.read_bytes())
+    assert "46 chi bộ hoàn thành tốt nhiệm vụ (78%)." in "\n".join(docx_lines(written.read_bytes()))
     folder = tmp_path / "van-ban"
     folder.mkdir()
     report("annual", "--year", "2025", "--format", "docx", "--org", "CB-A", "--output", str(folder))
@@ -73,13 +73,13 @@ def test_the_six_month_review_comes_as_a_file(world, tmp_path):
     target = tmp_path / "so-ket.docx"
     report("midyear", "--year", str(year), "--org", "DU", "--output", str(target))  # docx by default
     assert Document.objects.get().doc_type == DocType.MIDYEAR_REPORT
-    assert "sơ kết công tác xây dựng Đảng 6 tháng đầu năm" in docx_text(target.read_bytes())
+    assert "sơ kết công tác xây dựng Đảng 6 tháng đầu năm" in "\n".join(docx_lines(target.read_bytes()))
     with pytest.raises(CommandError, match="docx"):
         report("midyear", "--year", str(year), "--org", "DU", "--format", "json")
 
 
 def test_a_cell_secretary_writes_their_cells_report_not_another_cells(world, tmp_path, monkeypatch):
-    monkeypatch.setattr(annual, "report_draft", lambda org, year, **kw: make_draft(org, year))
+    monkeypatch.setattr(annual, "report_draft", report_stub)
     target = tmp_path / "cb-a.docx"
     report("annual", "--year", "2025", "--format", "docx", "--user", "secretary_a", "--output", str(target))
     document = Document.objects.get()
@@ -94,7 +94,7 @@ def test_a_cell_secretary_writes_their_cells_report_not_another_cells(world, tmp
 
 
 def test_an_unwritable_path_is_a_clear_error_and_leaves_no_draft(world, tmp_path, monkeypatch):
-    monkeypatch.setattr(annual, "report_draft", lambda org, year, **kw: make_draft(org, year))
+    monkeypatch.setattr(annual, "report_draft", report_stub)
     missing = tmp_path / "khong-co" / "bc.docx"
     with pytest.raises(CommandError, match="Không ghi được tệp"):
         report("annual", "--year", "2025", "--format", "docx", "--org", "DU", "--output", str(missing))

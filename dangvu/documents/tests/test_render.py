@@ -15,6 +15,8 @@ from dangvu.documents.render import Heading
 from dangvu.documents.render_docx import render_docx
 from dangvu.documents.render_pdf import render_pdf
 
+from .factories import docx_paragraphs
+
 HEADING = Heading(
     superior="ĐẢNG BỘ KHỐI CÁC CƠ QUAN TRUNG ƯƠNG",
     issuer="ĐẢNG ỦY LIÊN HIỆP CÁC HỘI KHOA HỌC VÀ KỸ THUẬT VIỆT NAM",
@@ -47,18 +49,8 @@ def _docx():
     return open_docx(io.BytesIO(render_docx(HEADING, CONTENT)))
 
 
-def _paragraphs(document) -> list:
-    """Every paragraph, those in tables (the letterhead, the closing) included, in order."""
-    found = list(document.paragraphs)
-    for table in document.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                found.extend(cell.paragraphs)
-    return found
-
-
 def _styled(document, text: str):
-    return next(p for p in _paragraphs(document) if p.text == text)
+    return next(p for p in docx_paragraphs(document) if p.text == text)
 
 
 def test_the_docx_letterhead_title_and_closing_carry_their_styles():
@@ -140,13 +132,14 @@ def test_two_signatures_stand_side_by_side_without_recipients():
 
 
 @pytest.fixture(scope="module")
-def pdf_text() -> list[str]:
-    reader = PdfReader(io.BytesIO(render_pdf(HEADING, CONTENT)))
-    return [page.extract_text() for page in reader.pages]
+def pdf_reader() -> PdfReader:
+    """The PDF of the report, rendered once for the module."""
+    return PdfReader(io.BytesIO(render_pdf(HEADING, CONTENT)))
 
 
-def test_the_pdf_is_a4_and_its_text_keeps_every_diacritic(pdf_text):
-    reader = PdfReader(io.BytesIO(render_pdf(HEADING, CONTENT)))
+def test_the_pdf_is_a4_and_its_text_keeps_every_diacritic(pdf_reader):
+    reader = pdf_reader
+    pdf_text = [page.extract_text() for page in reader.pages]
     box = reader.pages[0].mediabox
     assert (round(float(box.width) * 25.4 / 72), round(float(box.height) * 25.4 / 72)) == (210, 297)
     first = " ".join(pdf_text[0].split())
@@ -165,8 +158,8 @@ def test_the_pdf_is_a4_and_its_text_keeps_every_diacritic(pdf_text):
         assert text in first, text
 
 
-def test_the_pdf_embeds_a_times_new_roman_twin():
-    reader = PdfReader(io.BytesIO(render_pdf(HEADING, CONTENT)))
+def test_the_pdf_embeds_a_times_new_roman_twin(pdf_reader):
+    reader = pdf_reader
     fonts = {
         str(font.get_object()["/BaseFont"])
         for page in reader.pages

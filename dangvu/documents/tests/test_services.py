@@ -2,7 +2,6 @@
 (or term); a number assigned elsewhere may be typed; no two documents ever share a number."""
 
 import hashlib
-import io
 import os
 import subprocess
 import sys
@@ -13,7 +12,6 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
-from docx import Document as open_docx
 
 from dangvu.core.audit import StaleVersionError
 from dangvu.core.periods import today
@@ -21,19 +19,9 @@ from dangvu.documents import selectors, services
 from dangvu.documents.choices import DocState, DocType, Numbering
 from dangvu.documents.models import Document
 
-from .factories import make_draft
+from .factories import docx_lines, issue, make_draft
 
 pytestmark = pytest.mark.django_db
-
-
-def _issue(world, document, day=None, number=None):
-    return services.issue(
-        actor=world.office,
-        document=document,
-        expected_version=document.version,
-        issued_on=day or today(),
-        number=number,
-    )
 
 
 def test_a_draft_is_stored_with_its_author_figures_revision_and_checksum(world):
@@ -48,15 +36,15 @@ def test_a_draft_is_stored_with_its_author_figures_revision_and_checksum(world):
 
 def test_numbers_run_per_issuer_per_type_and_restart_each_year(world):
     last_year = date(today().year - 1, 12, 30)
-    first = _issue(world, make_draft(world.office, world.root), last_year)
-    second = _issue(world, make_draft(world.office, world.root), last_year)
-    other_type = _issue(world, make_draft(world.office, world.root, doc_type=DocType.MINUTES), last_year)
-    other_issuer = _issue(world, make_draft(world.office, world.cell_a), last_year)
-    this_year = _issue(world, make_draft(world.office, world.root), today())
+    first = issue(world, make_draft(world.office, world.root), day=last_year)
+    second = issue(world, make_draft(world.office, world.root), day=last_year)
+    other_type = issue(world, make_draft(world.office, world.root, doc_type=DocType.MINUTES), day=last_year)
+    other_issuer = issue(world, make_draft(world.office, world.cell_a), day=last_year)
+    this_year = issue(world, make_draft(world.office, world.root), day=today())
     assert (first.number, second.number, other_type.number, other_issuer.number) == (1, 2, 1, 1)
     assert this_year.number == 1 and this_year.period == str(today().year)
     # the six-month review shares BC with the annual report: one run of numbers for the type symbol
-    review = _issue(world, make_draft(world.office, world.root, doc_type=DocType.MIDYEAR_REPORT), today())
+    review = issue(world, make_draft(world.office, world.root, doc_type=DocType.MIDYEAR_REPORT), day=today())
     assert review.number == 2
 
 
@@ -68,22 +56,16 @@ def test_a_committee_numbering_by_term_does_not_restart_in_january(world):
         values={"numbering": Numbering.TERM, "term_starts_on": term},
         expected_version=None,
     )
-    before = _issue(world, make_draft(world.office, world.root), date(today().year - 1, 6, 1))
-    after = _issue(world, make_draft(world.office, world.root), today())
+    before = issue(world, make_draft(world.office, world.root), day=date(today().year - 1, 6, 1))
+    after = issue(world, make_draft(world.office, world.root), day=today())
     assert (before.number, after.number) == (1, 2)
 
 
 def test_the_issued_document_keeps_its_files_with_the_number_and_date(world):
-    document = _issue(world, make_draft(world.office, world.root), date(2026, 1, 5))
+    document = issue(world, make_draft(world.office, world.root), day=date(2026, 1, 5))
     assert document.state == DocState.ISSUED and document.issued_by == world.office
     assert document.docx_sha256 and document.pdf_sha256
-    text = [
-        p.text
-        for t in open_docx(io.BytesIO(selectors.rendered(document, "docx", today()))).tables
-        for r in t.rows
-        for c in r.cells
-        for p in c.paragraphs
-    ]
+    text = docx_lines(selectors.rendered(document, "docx", today()))
     assert "Số 01-BC/ĐU" in text and "ngày 05 tháng 01 năm 2026" in text
     stored = Document.objects.get(pk=document.pk)
     assert selectors.rendered(stored, "pdf", today()).startswith(b"%PDF")
@@ -91,42 +73,42 @@ def test_the_issued_document_keeps_its_files_with_the_number_and_date(world):
 
 
 def test_a_number_assigned_elsewhere_is_typed_and_the_register_continues_after_it(world):
-    typed = _issue(world, make_draft(world.office, world.root), number=14)
+    typed = issue(world, make_draft(world.office, world.root), number=14)
     assert typed.number == 14 and typed.number_typed
-    following = _issue(world, make_draft(world.office, world.root))
+    following = issue(world, make_draft(world.office, world.root))
     assert following.number == 15 and not following.number_typed
 
 
 def test_a_typed_number_already_given_is_refused_and_nothing_changes(world):
-    _issue(world, make_draft(world.office, world.root))
+    issue(world, make_draft(world.office, world.root))
     draft = make_draft(world.office, world.root)
     with pytest.raises(ValidationError, match="01-BC/ĐU"):
-        _issue(world, draft, number=1)
+        issue(world, draft, number=1)
     draft.refresh_from_db()
     assert draft.state == DocState.DRAFT and draft.number is None and not draft.docx
 
 
 def test_a_number_typed_ahead_is_skipped_by_the_register(world):
-    _issue(world, make_draft(world.office, world.root))  # 1
-    _issue(world, make_draft(world.office, world.root), number=2)  # typed, not bumped past: last is 2
-    assert _issue(world, make_draft(world.office, world.root)).number == 3
+    issue(world, make_draft(world.office, world.root))  # 1
+    issue(world, make_draft(world.office, world.root), number=2)  # typed, not bumped past: last is 2
+    assert issue(world, make_draft(world.office, world.root)).number == 3
 
 
 @pytest.mark.parametrize("number", [0, -1, 100_000])
 def test_impossible_numbers_and_future_dates_are_refused(world, number):
     draft = make_draft(world.office, world.root)
     with pytest.raises(ValidationError):
-        _issue(world, draft, number=number)
+        issue(world, draft, number=number)
     with pytest.raises(ValidationError):
-        _issue(world, draft, day=today() + timedelta(days=1))
+        issue(world, draft, day=today() + timedelta(days=1))
     draft.refresh_from_db()
     assert draft.state == DocState.DRAFT
 
 
 def test_an_issued_document_is_neither_issued_again_nor_edited_nor_deleted(world):
-    document = _issue(world, make_draft(world.office, world.root))
+    document = issue(world, make_draft(world.office, world.root))
     with pytest.raises(ValidationError):
-        _issue(world, document)
+        issue(world, document)
     with pytest.raises(ValidationError):
         services.draft_text_update(
             actor=world.office, document=document, expected_version=document.version, texts={0: "x"}
@@ -217,7 +199,7 @@ def test_documents_issued_at_the_same_moment_never_share_a_number(world):
     def issue(document):
         start.wait()
         try:
-            _issue(world, document)
+            issue(world, document)
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:
@@ -298,12 +280,12 @@ def test_two_processes_issuing_on_a_sqlite_file_never_share_a_number(tmp_path):
 
 
 def test_an_issued_number_keeps_the_issuers_symbol_of_its_day(world):
-    document = _issue(world, make_draft(world.office, world.root))
+    document = issue(world, make_draft(world.office, world.root))
     services.settings_save(
         actor=world.office, organization=world.root, values={"issuer_symbol": "ĐUK"}, expected_version=None
     )
     assert Document.objects.get(pk=document.pk).number_line == "Số 01-BC/ĐU"
-    assert _issue(world, make_draft(world.office, world.root)).number_line == "Số 02-BC/ĐUK"
+    assert issue(world, make_draft(world.office, world.root)).number_line == "Số 02-BC/ĐUK"
 
 
 def test_the_office_edits_the_recipients_and_control_characters_are_cleaned(world):
@@ -322,8 +304,8 @@ def test_the_office_edits_the_recipients_and_control_characters_are_cleaned(worl
 def test_a_date_of_issue_long_before_the_documents_year_is_refused(world):
     draft = make_draft(world.office, world.root, year=2025)
     with pytest.raises(ValidationError, match="2024"):
-        _issue(world, draft, day=date(2023, 12, 31))
-    assert _issue(world, draft, day=date(2024, 12, 20)).number == 1  # written before the year is fine
+        issue(world, draft, day=date(2023, 12, 31))
+    assert issue(world, draft, day=date(2024, 12, 20)).number == 1  # written before the year is fine
 
 
 def test_two_office_users_saving_the_first_settings_do_not_overwrite_each_other(world):

@@ -9,10 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from docx import Document as open_docx
 
 from dangvu.badges import proposals
 from dangvu.badges.choices import Early
@@ -37,7 +34,9 @@ from dangvu.meetings.tests import factories as meeting_factories
 from dangvu.programme import services as programme_services
 from dangvu.programme.choices import ItemKind, ItemState
 from dangvu.programme.tests import factories as programme_factories
-from dangvu.testing import make_member
+from dangvu.testing import make_member, query_count
+
+from .factories import docx_lines, section
 
 pytestmark = pytest.mark.django_db
 
@@ -45,17 +44,8 @@ HEADING = Heading(superior="ĐẢNG BỘ THỬ NGHIỆM", issuer="CHI BỘ A", n
 
 
 def _docx_text(content) -> str:
-    """The DOCX of a Content opened with python-docx: its paragraphs and its tables' cells."""
-    document = open_docx(io.BytesIO(selectors.render(HEADING, content, "docx")))
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.extend(cell.text for cell in row.cells)
-    return "\n".join(lines)
-
-
-def _section(content, key):
-    return next(s for s in content.sections if s.key == key)
+    """The DOCX of a Content: its paragraphs and its tables' cells."""
+    return "\n".join(docx_lines(selectors.render(HEADING, content, "docx")))
 
 
 # ----------------------------------------------------------------------------------- meetings
@@ -113,11 +103,11 @@ def test_the_invitation_says_when_where_what_and_lists_the_invitees_by_given_nam
     assert content.subject == f"dự sinh hoạt chi bộ thường kỳ tháng {held_on:%m/%Y}"
     assert content.addressee == "Kính mời: các đồng chí có tên trong danh sách kèm theo"
     weekday = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")[held_on.weekday()]
-    assert _section(content, "time").text == f"Thời gian: 14 giờ 00, {weekday}, ngày {held_on:%d/%m/%Y}."
-    assert _section(content, "place").text == "Địa điểm: Hội trường tầng 2."
-    assert _section(content, "content").text == f"Nội dung: Sinh hoạt chi bộ thường kỳ tháng {held_on:%m/%Y}."
-    assert _section(content, "request").text == "Đề nghị các đồng chí sắp xếp công việc, đến dự đúng giờ."
-    table = _section(content, "invitees").table
+    assert section(content, "time").text == f"Thời gian: 14 giờ 00, {weekday}, ngày {held_on:%d/%m/%Y}."
+    assert section(content, "place").text == "Địa điểm: Hội trường tầng 2."
+    assert section(content, "content").text == f"Nội dung: Sinh hoạt chi bộ thường kỳ tháng {held_on:%m/%Y}."
+    assert section(content, "request").text == "Đề nghị các đồng chí sắp xếp công việc, đến dự đúng giờ."
+    table = section(content, "invitees").table
     assert table.numbered and table.columns == ["Họ và tên", "Chi bộ"]
     assert [row[0] for row in table.rows] == ["Nguyễn Thị An", "Trần Văn Bình", "Lê Văn Cường"]
     assert {row[1] for row in table.rows} == {"Chi bộ A"}
@@ -141,7 +131,7 @@ def test_the_invitation_to_a_study_session_lists_the_documents(world):
     )
     content = invitation_draft(session, on=today()).content
     assert content.subject == "dự hội nghị học tập, quán triệt"
-    text = _section(content, "content").text
+    text = section(content, "content").text
     assert "Các văn bản học tập, quán triệt:" in text
     assert "- Nghị quyết về xây dựng Đảng (số 01-NQ/TW, của Ban Chấp hành Trung ương);" in text
 
@@ -160,8 +150,8 @@ def test_an_invitation_to_one_person_names_them_and_a_conference_says_so(world):
     assert content.addressee == "Kính mời: Đồng chí Nguyễn Văn Bí Thư"
     # the title follows other words: its first letter is lowered, not capitalised mid-sentence
     assert content.subject == "dự hội nghị tổng kết công tác năm"
-    assert _section(content, "content").text == "Nội dung: Tổng kết công tác năm."  # a sentence's start
-    assert _section(content, "time").text.startswith("Thời gian: …… giờ ……, ")  # no time: a blank
+    assert section(content, "content").text == "Nội dung: Tổng kết công tác năm."  # a sentence's start
+    assert section(content, "time").text.startswith("Thời gian: …… giờ ……, ")  # no time: a blank
 
 
 def test_a_thematic_title_is_lowered_after_the_colon_but_an_abbreviation_is_kept(world):
@@ -194,18 +184,16 @@ def test_the_minutes_of_a_held_meeting(world):
     content = draft.content
     assert content.type_name == "BIÊN BẢN"
     assert content.subject == f"sinh hoạt chi bộ thường kỳ tháng {session.held_on:%m/%Y}"
-    assert (
-        "tại Hội trường tầng 2, Chi bộ A tiến hành sinh hoạt chi bộ" in _section(content, "time_place").text
-    )
-    people = _section(content, "participants").text
+    assert "tại Hội trường tầng 2, Chi bộ A tiến hành sinh hoạt chi bộ" in section(content, "time_place").text
+    people = section(content, "participants").text
     assert "Chủ trì: Đồng chí Nguyễn Văn Bí Thư." in people
     assert "Thư ký: Đồng chí Nguyễn Thị An." in people
     assert "Có mặt: 1/3 đồng chí được mời." in people
     assert "Vắng có lý do: 1 đồng chí:\n- Đồng chí Lê Văn Cường (ốm);" in people
     assert "Vắng không có lý do: 1 đồng chí:\n- Đồng chí Trần Văn Bình;" in people
-    assert _section(content, "content").text == "Chi bộ thảo luận kết quả tháng."
-    assert _section(content, "resolution").text == "Chi bộ thống nhất thực hiện nhiệm vụ tháng tới."
-    assert _section(content, "closing").text == "Buổi sinh hoạt kết thúc vào lúc 16 giờ 00 cùng ngày."
+    assert section(content, "content").text == "Chi bộ thảo luận kết quả tháng."
+    assert section(content, "resolution").text == "Chi bộ thống nhất thực hiện nhiệm vụ tháng tới."
+    assert section(content, "closing").text == "Buổi sinh hoạt kết thúc vào lúc 16 giờ 00 cùng ngày."
     assert [(s.authority, s.title, s.name) for s in content.signatures] == [
         ("", "THƯ KÝ", "Nguyễn Thị An"),
         ("", "CHỦ TRÌ", "Nguyễn Văn Bí Thư"),
@@ -237,7 +225,7 @@ def test_the_minutes_group_large_counts_as_the_article_writes_them():
 def test_minutes_without_a_known_end_leave_a_blank(world):
     _cell_members(world)
     session = _held(world, _meeting(world, starts_at=None))
-    closing = _section(minutes_draft(session, on=today()).content, "closing").text
+    closing = section(minutes_draft(session, on=today()).content, "closing").text
     assert closing == "Buổi sinh hoạt kết thúc vào lúc …… giờ …… cùng ngày."
 
 
@@ -322,7 +310,7 @@ def test_the_programme_lists_its_items_but_the_cancelled(world):
         "III. TỔ CHỨC THỰC HIỆN",
     ]
     assert content.sections[0].editable and content.sections[2].editable
-    items = _section(content, "items")
+    items = section(content, "items")
     assert (
         items.text
         == f"Năm {year}, Đảng ủy Thử nghiệm tiến hành kiểm tra 1 cuộc, giám sát 1 cuộc, cụ thể như sau:"
@@ -356,7 +344,7 @@ def test_an_item_concerning_a_member_names_them_and_their_cell(world):
         starts_on=date(year, 1, 1),
         ends_on=date(year, 12, 31),
     )
-    table = _section(programme_draft(world.root, year, on=today()).content, "items").table
+    table = section(programme_draft(world.root, year, on=today()).content, "items").table
     assert table.rows[0][1] == "Đồng chí Đinh Thị Giám Sát (Chi bộ B)"
 
 
@@ -372,7 +360,7 @@ def test_an_item_about_the_whole_organisation_says_so(world):
         starts_on=date(year, 1, 1),
         ends_on=date(year, 12, 31),
     )
-    table = _section(programme_draft(world.root, year, on=today()).content, "items").table
+    table = section(programme_draft(world.root, year, on=today()).content, "items").table
     assert table.rows[0][:2] == ["Giám sát thường xuyên", "Toàn Đảng bộ"]
 
 
@@ -420,7 +408,7 @@ def badges(world):
 
 
 def _note_of(content, name):
-    table = _section(content, "list").table
+    table = section(content, "list").table
     row = next(r for r in table.rows if r[0] == name)
     return row[table.columns.index("Ghi chú")]
 
@@ -431,7 +419,7 @@ def test_the_badge_list_counts_per_badge_and_lists_the_proposals(world, badges):
     assert content.type_name == "TỜ TRÌNH" and content.landscape
     assert content.subject == f"về việc đề nghị tặng Huy hiệu Đảng đợt {_batch_day():%d/%m/%Y}"
     assert content.addressee.startswith("Kính gửi: Ban Thường vụ")
-    request = _section(content, "request").text
+    request = section(content, "request").text
     # rules.md §2.1: the committee above only proposes, the province decides: one request, no decision
     assert request == (
         "Căn cứ các quy định, hướng dẫn hiện hành về việc xét tặng Huy hiệu Đảng; xét đề nghị của các "
@@ -440,7 +428,7 @@ def test_the_badge_list_counts_per_badge_and_lists_the_proposals(world, badges):
         "Huy hiệu 30 năm tuổi đảng: 2 đồng chí; Huy hiệu 40 năm tuổi đảng: 1 đồng chí."
     )
     assert "quyết định" not in request
-    table = _section(content, "list").table
+    table = section(content, "list").table
     assert table.numbered and table.columns == [
         "Họ và tên", "Năm sinh", "Chi bộ", "Ngày vào Đảng",
         "Ngày chính thức", "Tuổi đảng", "Loại Huy hiệu", "Ghi chú",
@@ -464,34 +452,29 @@ def test_the_illness_reads_as_an_ordinary_award_to_who_lacks_the_cells_records(w
     draft = badge_list_draft(world.root, _batch_day(), scope=scope_for(world.leader), on=today())
     assert _note_of(draft.content, "Vũ Văn Bệnh") == ""
     assert "Tặng sớm" not in _docx_text(draft.content)
-    assert "sớm" not in _section(draft.content, "request").text
+    assert "sớm" not in section(draft.content, "request").text
     assert {p["early"] for p in draft.figures["proposals"]} == {""}
 
 
 def test_the_builders_cost_the_same_queries_however_many_rows(world):
     """No query per invitee or proposal: none or one row, then several, the same count."""
 
-    def count(build) -> int:
-        with CaptureQueriesContext(connection) as queries:
-            build()
-        return len(queries)
-
     session = _meeting(world, held_on=today() + timedelta(days=3))
-    one = count(lambda: invitation_draft(session, on=today()))
+    one = query_count(lambda: invitation_draft(session, on=today()))
     _cell_members(world)
     meeting_services.invitees_refresh(actor=world.office, session=session)
     assert session.invitations.count() == 3
-    assert count(lambda: invitation_draft(session, on=today())) == one
+    assert query_count(lambda: invitation_draft(session, on=today())) == one
 
     nxt = today().year + 1
     first = badge_factories.reaching(world, world.cell_a, "Một Người", 30, date(nxt, 4, 10))
     proposals.proposal_add(actor=world.office, member=first, years=30, batch=_batch_day())
     scope = scope_for(world.office)
-    one = count(lambda: badge_list_draft(world.root, _batch_day(), scope=scope, on=today()))
+    one = query_count(lambda: badge_list_draft(world.root, _batch_day(), scope=scope, on=today()))
     for n, cell in enumerate((world.cell_b, world.cell_c)):
         other = badge_factories.reaching(world, cell, f"Người Thứ {n}", 30, date(nxt, 4, 12))
         proposals.proposal_add(actor=world.office, member=other, years=30, batch=_batch_day())
-    assert count(lambda: badge_list_draft(world.root, _batch_day(), scope=scope, on=today())) == one
+    assert query_count(lambda: badge_list_draft(world.root, _batch_day(), scope=scope, on=today())) == one
 
 
 def test_the_request_names_the_board_above_and_groups_the_counts(world):

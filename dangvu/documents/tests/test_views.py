@@ -4,7 +4,6 @@ report asked for as a background job, a draft's text edited (stale refused, noth
 with the next number (a typed one taken, a future date, bad numbers refused), downloaded, deleted,
 the office's settings used by the next document; bounded queries."""
 
-import io
 import re
 from datetime import timedelta
 
@@ -15,48 +14,26 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from docx import Document as open_docx
 
 from dangvu.core import jobs as core_jobs
 from dangvu.core.models import Job, PersonalDataAccess
 from dangvu.core.periods import today
 from dangvu.documents import jobs, selectors, services
 from dangvu.documents.choices import DocState, DocType
-from dangvu.documents.content import Content, Draft, Section, Table
+from dangvu.documents.content import Content
 from dangvu.documents.models import Document, DocumentSettings
+from dangvu.testing import STALE, messages_of
 
-from .factories import make_draft
+from .factories import badge_list, docx_lines, issue, make_draft, report_stub
 
 pytestmark = pytest.mark.django_db
 
 ROW = re.compile(r'<tr id="document-\d+"')
-STALE = "người khác đã thay đổi hồ sơ này"
-PERSONAS = ["office", "leader", "inspection", "secretary_a", "member_a", "stranger"]
-
-
-def _messages(response) -> str:
-    return " ".join(str(m) for m in response.wsgi_request._messages)
-
-
-def _docx_text(data: bytes) -> list[str]:
-    document = open_docx(io.BytesIO(data))
-    cells = [p.text for t in document.tables for r in t.rows for c in r.cells for p in c.paragraphs]
-    return cells + [p.text for p in document.paragraphs]
 
 
 def _issue_post(client, document, **data):
     body = {"issued_on": today().strftime("%d/%m/%Y"), "number": "", "version": document.version, **data}
     return client.post(reverse("documents:issue", args=[document.pk]), body)
-
-
-def _issued(world, document, number=None):
-    return services.issue(
-        actor=world.office,
-        document=document,
-        expected_version=document.version,
-        issued_on=today(),
-        number=number,
-    )
 
 
 # ------------------------------------------------------------------------------------ the register
@@ -106,7 +83,7 @@ def test_anonymous_is_sent_to_the_login_page_from_every_page(world, client):
 
 
 def test_the_register_lists_the_issuers_documents_newest_first_with_their_numbers(world, as_user):
-    old = _issued(world, make_draft(world.office, world.root, year=2024))
+    old = issue(world, make_draft(world.office, world.root, year=2024))
     make_draft(world.office, world.root, year=2025)
     make_draft(world.office, world.cell_a, year=2025)  # another issuer's register
     page = as_user(world.leader).get(reverse("documents:register", args=["DU"])).content.decode()
@@ -136,13 +113,13 @@ def test_the_register_filters_by_year_and_kind_and_ignores_bad_values(world, as_
 def test_the_register_reads_in_a_bounded_number_of_queries(world, as_user):
     client = as_user(world.leader)
     url = reverse("documents:register", args=["DU"])
-    _issued(world, make_draft(world.office, world.root))
+    issue(world, make_draft(world.office, world.root))
     client.get(url)
     with CaptureQueriesContext(connection) as one:
         assert client.get(url).status_code == 200
     for _ in range(6):
         make_draft(world.secretary_a, world.root)
-    _issued(world, make_draft(world.office, world.root))
+    issue(world, make_draft(world.office, world.root))
     with CaptureQueriesContext(connection) as many:
         assert len(ROW.findall(client.get(url).content.decode())) == 8
     assert len(many) == len(one)
@@ -154,19 +131,6 @@ def test_the_organisations_page_links_to_its_register(world, as_user):
 
 
 # --------------------------------------------------------------------------------- a new report
-
-
-def _tiny_draft(organization, year, *, half, on, progress=None):
-    if progress:
-        progress(1, 1)
-    content = Content(
-        type_name="BÁO CÁO",
-        subject=f"{'sơ kết 6 tháng' if half else 'tổng kết'} năm {year}",
-        sections=[Section("I. KẾT QUẢ", "46 chi bộ hoàn thành tốt nhiệm vụ (78%).", key="results")],
-    )
-    title = f"Báo cáo {'sơ kết' if half else 'tổng kết'} {year} của {organization.name}"
-    kind = DocType.MIDYEAR_REPORT if half else DocType.ANNUAL_REPORT
-    return Draft(kind, organization, year, title, content, {"metrics": {}})
 
 
 @pytest.mark.parametrize(
@@ -196,7 +160,7 @@ def test_the_report_form_by_persona(world, as_user, persona, code, status):
 
 
 def test_a_cell_secretary_writes_their_cells_report_which_waits_as_a_draft(world, as_user, monkeypatch):
-    monkeypatch.setattr(jobs, "report_draft", _tiny_draft)
+    monkeypatch.setattr(jobs, "report_draft", report_stub)
     client = as_user(world.secretary_a)
     response = client.post(
         reverse("documents:report_new", args=["CB-A"]), {"kind": "midyear", "year": "2025", "fmt": "pdf"}
@@ -228,7 +192,7 @@ def test_the_real_annual_builder_writes_the_draft_from_the_page(world, as_user):
     assert job.status == "done", job.error
     document = Document.objects.get()
     assert document.doc_type == DocType.ANNUAL_REPORT and document.year == 2025
-    assert any("BÁO CÁO" in line for line in _docx_text(job.result.read()))
+    assert any("BÁO CÁO" in line for line in docx_lines(job.result.read()))
 
 
 @pytest.mark.parametrize(
@@ -320,7 +284,7 @@ def test_the_figures_are_written_as_the_documents_write_them(world, as_user):
 
 
 def test_an_issued_documents_page_shows_its_number_line(world, as_user):
-    document = _issued(world, make_draft(world.office, world.root))
+    document = issue(world, make_draft(world.office, world.root))
     page = as_user(world.leader).get(reverse("documents:detail", args=[document.pk])).content.decode()
     assert 'id="document-number">Số 01-BC/ĐU' in page
 
@@ -350,7 +314,7 @@ def test_the_writer_edits_the_drafts_text(world, as_user):
     assert content.sections[2].text == "Bảng số liệu"  # not editable: kept
     assert content.addressee == "Kính gửi: Ban Thường vụ Đảng ủy"
     assert content.recipients == ["- Lưu VP."]  # the box not sent: kept as they were
-    assert "Đã lưu nội dung dự thảo." in _messages(response)
+    assert "Đã lưu nội dung dự thảo." in messages_of(response)
 
 
 def test_the_writer_edits_the_recipients_one_per_line(world, as_user):
@@ -363,7 +327,7 @@ def test_the_writer_edits_the_recipients_one_per_line(world, as_user):
     document.refresh_from_db()
     recipients = Content.from_json(document.content).recipients
     assert recipients == ["- Đảng ủy cơ sở,", "- Các đảng viên,", "- Lưu VP."]
-    docx = _docx_text(selectors.rendered(document, "docx", today()))
+    docx = docx_lines(selectors.rendered(document, "docx", today()))
     assert "- Các đảng viên," in docx
     # a reader sees the recipients, without the box
     read = as_user(world.leader).get(reverse("documents:detail", args=[document.pk])).content.decode()
@@ -422,14 +386,14 @@ def test_issuing_gives_one_then_two_and_the_docx_carries_the_number(world, as_us
     client = as_user(world.office)
     first, second = make_draft(world.office, world.root), make_draft(world.office, world.root)
     response = _issue_post(client, first)
-    assert response.status_code == 302 and "01-BC/ĐU" in _messages(response)
+    assert response.status_code == 302 and "01-BC/ĐU" in messages_of(response)
     assert _issue_post(client, second).status_code == 302
     first.refresh_from_db(), second.refresh_from_db()
     assert (first.number, second.number) == (1, 2) and first.issued_by == world.office
     page = client.get(reverse("documents:detail", args=[first.pk])).content.decode()
     assert "Số 01-BC/ĐU" in page and first.docx_sha256 in page and 'id="draft-form"' not in page
     docx = client.get(reverse("documents:download", args=[first.pk, "docx"]))
-    assert "Số 01-BC/ĐU" in _docx_text(b"".join(docx.streaming_content))
+    assert "Số 01-BC/ĐU" in docx_lines(b"".join(docx.streaming_content))
 
 
 def test_a_cell_secretary_issues_their_cells_document(world, as_user):
@@ -440,7 +404,7 @@ def test_a_cell_secretary_issues_their_cells_document(world, as_user):
 
 
 def test_a_typed_number_already_taken_is_refused_with_a_message(world, as_user):
-    _issued(world, make_draft(world.office, world.root))
+    issue(world, make_draft(world.office, world.root))
     draft = make_draft(world.office, world.root)
     response = _issue_post(as_user(world.office), draft, number="1")
     assert response.status_code == 400 and "01-BC/ĐU" in response.content.decode()
@@ -483,7 +447,7 @@ def test_a_bad_issue_form_is_refused(world, as_user, data):
 
 
 def test_a_refused_issue_is_said_on_the_page_with_the_form(world, as_user):
-    first = _issued(world, make_draft(world.office, world.root), number=5)
+    first = issue(world, make_draft(world.office, world.root), number=5)
     draft = make_draft(world.office, world.root)
     response = _issue_post(as_user(world.office), draft, number="5")
     assert response.status_code == 400
@@ -500,17 +464,17 @@ def test_issuing_from_a_stale_page_is_refused(world, as_user):
         actor=world.office, document=draft, expected_version=read_at, texts={0: "Mới."}
     )
     response = _issue_post(as_user(world.office), draft, version=read_at)
-    assert response.status_code == 302 and STALE in _messages(response).lower()
+    assert response.status_code == 302 and STALE in messages_of(response).lower()
     draft.refresh_from_db()
     assert draft.state == DocState.DRAFT
 
 
 def test_an_issued_document_is_not_issued_again_nor_edited(world, as_user):
-    document = _issued(world, make_draft(world.office, world.root))
+    document = issue(world, make_draft(world.office, world.root))
     client = as_user(world.office)
     again = _issue_post(client, document)
     assert again.status_code == 302 and again["Location"] == document.get_absolute_url()
-    assert "đã được ban hành" in _messages(again)
+    assert "đã được ban hành" in messages_of(again)
     assert _edit(client, document).status_code == 302
     document.refresh_from_db()
     assert document.number == 1 and Content.from_json(document.content).sections[0].text.startswith("46")
@@ -526,11 +490,11 @@ def test_a_draft_downloads_as_docx_for_a_reader(world, as_user):
     assert response["Content-Type"] == selectors.MEDIA_TYPES["docx"]
     assert f'filename="{selectors.file_name(document, "docx")}"' in response["Content-Disposition"]
     assert "attachment" in response["Content-Disposition"]
-    assert any("46 chi bộ hoàn thành tốt nhiệm vụ (78%)." in t for t in _docx_text(b"".join(response)))
+    assert any("46 chi bộ hoàn thành tốt nhiệm vụ (78%)." in t for t in docx_lines(b"".join(response)))
 
 
 def test_an_issued_document_downloads_as_pdf(world, as_user):
-    document = _issued(world, make_draft(world.office, world.root))
+    document = issue(world, make_draft(world.office, world.root))
     response = as_user(world.inspection).get(reverse("documents:download", args=[document.pk, "pdf"]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response).startswith(b"%PDF")
@@ -563,11 +527,11 @@ def test_a_draft_is_deleted_and_leaves_the_register(world, as_user):
 
 
 def test_an_issued_document_cannot_be_deleted(world, as_user):
-    document = _issued(world, make_draft(world.office, world.root))
+    document = issue(world, make_draft(world.office, world.root))
     client = as_user(world.office)
     response = client.post(reverse("documents:delete", args=[document.pk]), {"version": document.version})
     assert response.status_code == 302 and response["Location"] == document.get_absolute_url()
-    assert "không thể xóa" in _messages(response) or "không xóa" in _messages(response)
+    assert "không thể xóa" in messages_of(response) or "không xóa" in messages_of(response)
     assert Document.objects.filter(pk=document.pk, state=DocState.ISSUED).exists()
 
 
@@ -625,15 +589,15 @@ def test_the_settings_are_saved_and_head_the_next_document(world, as_user):
     assert response.status_code == 302, response.content.decode()[:3000]
     own = DocumentSettings.objects.get(organization=world.root)
     assert own.place == "Hà Nội" and own.type_symbols == {"annual_report": "BCTK"}
-    document = _issued(world, make_draft(world.office, world.root))
+    document = issue(world, make_draft(world.office, world.root))
     assert document.type_symbol == "BCTK"
-    text = _docx_text(selectors.rendered(document, "docx", today()))
+    text = docx_lines(selectors.rendered(document, "docx", today()))
     assert "ĐẢNG ỦY CƠ QUAN THỬ" in text and "Số 01-BCTK/ĐU" in text
     assert any(line.startswith("Hà Nội, ngày") for line in text)
     again = client.get(url).content.decode()
     assert 'value="Hà Nội"' in again and f'name="version" value="{own.version}"' in again
     stale = client.post(url, {**data, "place": "Huế", "version": 99})
-    assert stale.status_code == 409 and STALE in _messages(stale).lower()
+    assert stale.status_code == 409 and STALE in messages_of(stale).lower()
     assert 'value="Huế"' in stale.content.decode()  # what was typed is shown again
     own.refresh_from_db()
     assert own.place == "Hà Nội"
@@ -648,7 +612,7 @@ def test_two_office_users_opening_the_first_settings_are_told_of_the_conflict(wo
     assert first.post(url, {**data, "place": "Hà Nội"}).status_code == 302
     second.force_login(world.office)
     late = second.post(url, {**data, "place": "Huế"})
-    assert late.status_code == 409 and STALE in _messages(late).lower()
+    assert late.status_code == 409 and STALE in messages_of(late).lower()
     own = DocumentSettings.objects.get(organization=world.root)
     page = late.content.decode()
     assert 'value="Huế"' in page and f'name="version" value="{own.version}"' in page
@@ -699,34 +663,6 @@ def test_the_inspection_writes_its_programme_but_not_the_reports(world, as_user)
 
 
 # ------------------------------------------------------------------------------------ health data
-
-
-def badge_list(world, *, early: str) -> Document:
-    """A badge list as builders/badges.py keeps it: the award's reason in figures["proposals"]."""
-    note = "Tặng sớm" if early == "gravely_ill" else ""
-    content = Content(
-        type_name="TỜ TRÌNH",
-        subject="về việc đề nghị tặng Huy hiệu Đảng đợt 03/02/2025",
-        sections=[
-            Section("", "Kính trình Ban Thường vụ xem xét.", key="request"),
-            Section(
-                "DANH SÁCH",
-                "",
-                table=Table(columns=["Họ và tên", "Ghi chú"], rows=[["Nguyễn Văn A", note]], numbered=True),
-                editable=False,
-                key="list",
-            ),
-        ],
-    )
-    draft = Draft(
-        doc_type=DocType.BADGE_LIST,
-        organization=world.cell_a,
-        year=2025,
-        title="Tờ trình về việc đề nghị tặng Huy hiệu Đảng",
-        content=content,
-        figures={"batch": "2025-02-03", "proposals": [{"id": 1, "member": 1, "years": 30, "early": early}]},
-    )
-    return services.draft_create(actor=world.office, draft=draft)
 
 
 def test_each_showing_of_a_badge_list_with_an_early_award_for_illness_is_logged(world, as_user):
