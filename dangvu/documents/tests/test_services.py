@@ -196,7 +196,7 @@ def test_documents_issued_at_the_same_moment_never_share_a_number(world):
     start = threading.Barrier(len(drafts))
     errors: list[Exception] = []
 
-    def issue(document):
+    def issue_at_once(document):
         start.wait()
         try:
             issue(world, document)
@@ -205,7 +205,7 @@ def test_documents_issued_at_the_same_moment_never_share_a_number(world):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=issue, args=(d,)) for d in drafts]
+    threads = [threading.Thread(target=issue_at_once, args=(d,)) for d in drafts]
     for thread in threads:
         thread.start()
     for thread in threads:
